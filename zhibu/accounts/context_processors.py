@@ -1,0 +1,19 @@
+from typing import Any
+
+from zhibu.accounts.scoping import has_perm, roles_of
+
+
+def navigation(request: Any) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "orgs": has_perm(user, "orgs.view"),
+            "members": has_perm(user, "members.view"),
+            "accounts": has_perm(user, "accounts.manage"),
+            "audit": has_perm(user, "audit.view"),
+            "me": user.member_id is not None,
+        },
+        "user_roles": sorted(roles_of(user)),
+    }

@@ -1,0 +1,112 @@
+"""Accounts and roles. Only the system admin calls these (the `accounts.manage` permission);
+each write is audited."""
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhibu.accounts.models import ApiToken, Role, RoleAssignment, User
+from zhibu.audit.models import AuditEvent
+from zhibu.audit.services import audit_record, diff, snapshot
+
+USER_FIELDS = ("username", "full_name", "phone", "email", "is_active", "member")
+_AUDITED = ("username", "full_name", "phone", "email", "is_active", "member")
+
+
+@transaction.atomic
+def user_create(*, actor: Any, password: str, **fields: Any) -> User:
+    user = User(**{k: v for k, v in fields.items() if k in USER_FIELDS})
+    if User.objects.filter(username__iexact=user.username).exists():
+        raise ValidationError({"username": [f"用户名{user.username}已存在"]})
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=user, after=snapshot(user, _AUDITED))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, **fields: Any) -> User:
+    before = snapshot(user, _AUDITED)
+    for name, value in fields.items():
+        if name in USER_FIELDS and name != "username":
+            setattr(user, name, value)
+    user.full_clean()
+    user.save()
+    old, new = diff(before, snapshot(user, _AUDITED))
+    if old or new:
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, before=old, after=new)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, note="重置密码")
+
+
+@transaction.atomic
+def role_grant(*, actor: Any, user: User, role: str, organisation: Any) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError({"role": ["未知角色"]})
+    if role == Role.MEMBER:
+        if user.member is None:
+            raise ValidationError({"role": ["“党员”角色需要先为账号关联党员"]})
+        organisation = user.member.branch
+    if role in (Role.SYSTEM_ADMIN, Role.AUDITOR) and organisation.parent_id is not None:
+        raise ValidationError({"organisation": [f"{Role(role).label}应在最高一级党组织授予"]})
+    if role == Role.BRANCH_SECRETARY and organisation.kind not in ("branch", "general_branch"):
+        raise ValidationError({"organisation": ["支部书记/支委角色应授予在党支部或党总支"]})
+    if RoleAssignment.objects.filter(user=user, role=role, organisation=organisation).exists():
+        raise ValidationError({"role": [f"{user.display_name}已在{organisation.name}拥有{Role(role).label}角色"]})
+    held = {a.role for a in RoleAssignment.objects.filter(user=user)}
+    separated = {Role.SYSTEM_ADMIN, Role.AUDITOR}
+    if role in separated and (held - {role}) & (separated | {Role.ORG_OFFICER, Role.BRANCH_SECRETARY}):
+        raise ValidationError({"role": ["三权分立：系统管理员、业务操作员、审计员不能由同一账号兼任"]})
+    if role in {Role.ORG_OFFICER, Role.BRANCH_SECRETARY} and held & separated:
+        raise ValidationError({"role": ["三权分立：系统管理员、业务操作员、审计员不能由同一账号兼任"]})
+    assignment = RoleAssignment.objects.create(user=user, role=role, organisation=organisation, granted_by=_u(actor))
+    audit_record(
+        actor=actor, action=AuditEvent.Action.GRANT, obj=user, organisation=organisation,
+        after={"role": role, "organisation": organisation.pk},
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    audit_record(
+        actor=actor, action=AuditEvent.Action.REVOKE, obj=assignment.user, organisation=assignment.organisation,
+        before={"role": assignment.role, "organisation": assignment.organisation_id},
+    )
+    assignment.delete()
+
+
+def _u(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token and its key; the key is not stored and cannot be shown again."""
+    if not name.strip():
+        raise ValidationError({"name": ["请填写令牌用途"]})
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[3:11], key_hash=ApiToken.hash_key(key))
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=token, object_repr=f"API令牌 {name}")
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=token, note="撤销API令牌",
+                     object_repr=f"API令牌 {token.name}")
