@@ -52,12 +52,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "axes",
     "zhibu.lib",
     "zhibu.audit",
     "zhibu.accounts",
     "zhibu.orgs",
     "zhibu.members",
+    "zhibu.demo",
 ]
 
 MIDDLEWARE = [
@@ -68,8 +70,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "zhibu.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: a timed-out request is told why on the login page.
+    "zhibu.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -146,7 +149,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("ZHIBU_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# var/ holds the trial's SQLite file and collected static files; create it so a fresh clone runs.
+for _directory in (BASE_DIR / "var", STATIC_ROOT):
+    try:
+        _directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
 # Front-end packages are installed by npm (package.json + lock) and served from node_modules:
 # nothing third-party is committed, nothing comes from a CDN.
 _NODE = BASE_DIR / "node_modules"

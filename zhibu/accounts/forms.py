@@ -1,7 +1,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from zhibu.accounts.models import Role, User
 from zhibu.lib import idnumber
@@ -19,6 +19,18 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class ChinesePasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the password rules said in Chinese."""
+
+    def validate_password_for_user(self, user: Any, password_field_name: str = "new_password2") -> None:
+        from zhibu.accounts.services import password_problems
+
+        password = self.cleaned_data.get(password_field_name)
+        if password:
+            for problem in password_problems(password, user):
+                self.add_error(password_field_name, problem)
 
 
 class BootstrapForm(forms.Form):
@@ -58,6 +70,9 @@ class UserForm(BootstrapForm):
         raw = self.cleaned_data.get("member_id_number", "")
         if not raw:
             return None
+        current = getattr(self.editing, "member", None)
+        if current is not None and raw == current.masked_id_number:
+            return current  # the masked number shown on the page, sent back unchanged (MEM-6)
         value = idnumber.normalize(raw)
         member = Member.objects.filter(id_number=value).first()
         if member is None:

@@ -5,9 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
 
 _KEY = "zhibu_last_seen"
+_RESOLUTION = 60
 
 
 class IdleTimeoutMiddleware:
@@ -27,6 +28,8 @@ class IdleTimeoutMiddleware:
                     from django.http import JsonResponse
 
                     return JsonResponse({"detail": "会话已超时，请重新登录"}, status=401)
-                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
-            request.session[_KEY] = now
+                return redirect_to_login(request.get_full_path())  # `next` keeps the query, encoded
+            # Refresh at most once a minute: a session write on every request would cost a query.
+            if last is None or now - int(last) >= _RESOLUTION:
+                request.session[_KEY] = now
         return self.get_response(request)

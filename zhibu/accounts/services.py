@@ -21,7 +21,7 @@ def user_create(*, actor: Any, password: str, **fields: Any) -> User:
     user = User(**{k: v for k, v in fields.items() if k in USER_FIELDS})
     if User.objects.filter(username__iexact=user.username).exists():
         raise ValidationError({"username": [f"用户名{user.username}已存在"]})
-    validate_password(password, user)
+    _validate_password(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -43,9 +43,32 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     return user
 
 
+def password_problems(password: str, user: Any) -> list[str]:
+    """The password rules (settings.AUTH_PASSWORD_VALIDATORS) as Chinese sentences. Django's zh-hans
+    catalogue leaves the minimum-length message in English, so that one is said here."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        out = []
+        for item in error.error_list:
+            if item.code == "password_too_short":
+                out.append(f"密码太短，至少需要{(item.params or {}).get('min_length', 8)}个字符。")
+            else:
+                out.extend(item.messages)
+        return out
+    return []
+
+
+def _validate_password(password: str, user: User) -> None:
+    """The password rules, reported on the password field (so a form shows them under it)."""
+    problems = password_problems(password, user)
+    if problems:
+        raise ValidationError({"password": problems})
+
+
 @transaction.atomic
 def user_set_password(*, actor: Any, user: User, password: str) -> None:
-    validate_password(password, user)
+    _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, note="重置密码")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhibu.accounts import views
+from zhibu.accounts import exports, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("accounts/users/", views.user_list, name="user_list"),
+    path("accounts/users/export.xlsx", exports.user_export, name="user_export"),
     path("accounts/users/new/", views.user_create, name="user_create"),
     path("accounts/users/<int:pk>/", views.user_detail, name="user_detail"),
     path("accounts/users/<int:pk>/roles/", views.role_grant, name="role_grant"),

@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhibu.accounts import services
-from zhibu.accounts.forms import LoginForm, PasswordResetForm, RoleGrantForm, TokenForm, UserForm
+from zhibu.accounts.forms import (
+    ChinesePasswordChangeForm,
+    LoginForm,
+    PasswordResetForm,
+    RoleGrantForm,
+    TokenForm,
+    UserForm,
+)
 from zhibu.accounts.models import ApiToken, Role, RoleAssignment, User
 from zhibu.accounts.scoping import has_perm, orgs_for, require_perm, roles_of
 from zhibu.lib.forms import apply_errors
@@ -26,11 +33,18 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = ChinesePasswordChangeForm
     success_url = "/"
 
     def form_valid(self, form: Any) -> HttpResponse:
+        from zhibu.audit.models import AuditEvent
+        from zhibu.audit.services import audit_record
+
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action=AuditEvent.Action.UPDATE, obj=self.request.user,
+                     note="修改本人密码", ip_address=self.request.META.get("REMOTE_ADDR"))
         messages.success(self.request, "密码已修改。")
-        return super().form_valid(form)
+        return response
 
 
 @login_required
@@ -95,7 +109,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = _user_in_scope(request, pk)
     initial = {
         "username": target.username, "full_name": target.full_name, "phone": target.phone, "email": target.email,
-        "is_active": target.is_active, "member_id_number": target.member.id_number if target.member else "",
+        # Masked: the system admin links members without reading the registry (MEM-6).
+        "is_active": target.is_active, "member_id_number": target.member.masked_id_number if target.member else "",
     }
     form = UserForm(request.POST or None, initial=initial, editing=target)
     if request.method == "POST" and form.is_valid():

@@ -1,12 +1,22 @@
+import datetime as dt
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from zhibu.accounts.scoping import require_perm, scope_q
 from zhibu.audit.models import AuditEvent
 from zhibu.lib.dates import cn_date
 from zhibu.lib.xlsx import workbook_bytes, xlsx_response
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _events(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -22,13 +32,16 @@ def _events(request: HttpRequest):  # type: ignore[no-untyped-def]
         events = events.filter(actor_label__icontains=params["actor"])
     if params.get("object"):
         events = events.filter(Q(object_repr__icontains=params["object"]) | Q(object_type=params["object"]))
-    if params.get("start"):
-        events = events.filter(at__date__gte=params["start"])
-    if params.get("end"):
-        events = events.filter(at__date__lte=params["end"])
+    # A date that is not a date (a hand-edited URL) filters nothing rather than failing.
+    start, end = _date(params.get("start")), _date(params.get("end"))
+    if start:
+        events = events.filter(at__date__gte=start)
+    if end:
+        events = events.filter(at__date__lte=end)
     return events.order_by("-at", "-id")
 
 
+@require_safe  # read-only pages: no POST route (SPEC §12)
 @require_perm("audit.view")
 def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_events(request), 50).get_page(request.GET.get("page"))
@@ -36,6 +49,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/list.html", context)
 
 
+@require_safe
 @require_perm("audit.view")
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from django.shortcuts import get_object_or_404
@@ -46,6 +60,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audit/detail.html", {"event": event, "rows": rows})
 
 
+@require_safe
 @require_perm("audit.view")
 def export(request: HttpRequest) -> HttpResponse:
     headers = ["时间", "操作人", "操作", "对象类型", "对象", "所属组织", "变更前", "变更后", "说明", "IP地址"]

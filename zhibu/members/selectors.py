@@ -4,10 +4,11 @@ export and the API list, so the three always agree."""
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from zhibu.accounts.scoping import members_for
 from zhibu.members.models import Category, Member, Placement, StatusChange
+from zhibu.orgs.models import Organisation
 
 FILTERS = ("q", "branch", "category", "standing", "mobile", "lost", "inactive")
 
@@ -19,7 +20,9 @@ def member_search(user: Any, params: Any, perm: str = "members.view") -> QuerySe
         qs = qs.filter(Q(name__icontains=q) | Q(phone__icontains=q) | Q(post__icontains=q) | Q(id_number=q.upper()))
     branch = params.get("branch")
     if branch and str(branch).isdigit():
-        qs = qs.filter(Q(branch_id=branch) | Q(group_id=branch) | Q(branch__parent_id=branch))
+        # Any organisation: its subtree's branches (a 党委 or 党总支 at any depth), or a 党小组's members.
+        path = Organisation.objects.filter(pk=branch).values("path")[:1]
+        qs = qs.filter(Q(branch__path__startswith=Subquery(path)) | Q(group_id=branch))
     category = params.get("category")
     if category in Category.values:
         qs = qs.filter(category=category)

@@ -27,6 +27,8 @@ EDITABLE_FIELDS = (
     "joined_on", "converted_on", "work_unit", "post", "phone", "address", "standing", "is_lost_contact",
     "lost_contact_on", "is_mobile", "mobile_destination", "dues_category", "dues_base",
 )
+# What an update's before/after shows: the record, not the bookkeeping timestamps.
+_AUDITED = (*EDITABLE_FIELDS, "is_active")
 
 
 def member_problems(data: dict[str, Any], *, on: dt.date | None = None) -> dict[str, str]:
@@ -90,6 +92,11 @@ def member_problems(data: dict[str, Any], *, on: dt.date | None = None) -> dict[
     return problems
 
 
+def _check_branch_active(branch: Organisation | None, field: str) -> None:
+    if branch is not None and not Organisation.objects.filter(pk=branch.pk, is_active=True).exists():
+        raise ValidationError({field: [f"{branch.name}已撤销，不能编入"]})
+
+
 def _raise_if(problems: dict[str, str]) -> None:
     if problems:
         raise ValidationError({k: [v] for k, v in problems.items()})
@@ -112,6 +119,7 @@ def member_create(*, actor: Any, start_on: dt.date | None = None, reason: str = 
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     _fill_from_id(data)
     _raise_if(member_problems(data))
+    _check_branch_active(data.get("branch"), "branch")
     member = Member(**data)
     member.full_clean()
     member.save()
@@ -119,8 +127,17 @@ def member_create(*, actor: Any, start_on: dt.date | None = None, reason: str = 
     Placement.objects.create(
         member=member, branch=member.branch, group=member.group, start_on=since, reason=reason or "登记"
     )
+    # A full member was probationary from admission to conversion: record both, so "正式 or 预备 on
+    # a date" (SPEC §8) is right for any date after admission.
+    previous = ""
+    if member.category == Category.FULL and member.joined_on and member.converted_on:
+        StatusChange.objects.create(
+            member=member, field=StatusChange.Field.CATEGORY, old_value="", new_value=Category.PROBATIONARY,
+            effective_on=member.joined_on, reason=reason or "登记", actor=_user(actor),
+        )
+        previous = Category.PROBATIONARY
     StatusChange.objects.create(
-        member=member, field=StatusChange.Field.CATEGORY, old_value="", new_value=member.category,
+        member=member, field=StatusChange.Field.CATEGORY, old_value=previous, new_value=member.category,
         effective_on=_category_since(member) or since, reason=reason or "登记", actor=_user(actor),
     )
     audit_record(
@@ -149,7 +166,7 @@ def member_update(
     """Correct or update a record. A change of branch or group is a move (placement history); a
     change of 人员类别 or 党籍状态 is a status change with a date."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    before = snapshot(member)
+    before = snapshot(member, _AUDITED)
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     _fill_from_id(data)
     merged = {name: getattr(member, name) for name in EDITABLE_FIELDS} | data
@@ -157,6 +174,8 @@ def member_update(
     on = effective_on or today()
     old_category, old_standing = member.category, member.standing
     moved = merged["branch"] != member.branch or merged["group"] != member.group
+    if moved and merged["branch"] != member.branch:
+        _check_branch_active(merged["branch"], "branch")
     for name, value in data.items():
         setattr(member, name, value)
     member.full_clean()
@@ -170,7 +189,7 @@ def member_update(
         )
     if member.standing != old_standing:
         _standing_changed(member, old_standing, on, reason or "信息维护", actor)
-    old, new = diff(before, snapshot(member))
+    old, new = diff(before, snapshot(member, _AUDITED))
     if old or new:
         audit_record(
             actor=actor, action=AuditEvent.Action.UPDATE, obj=member, organisation=member.branch,
@@ -214,6 +233,10 @@ def member_change_status(
     if effective_on > today():
         raise ValidationError({"effective_on": ["生效日期不能晚于今天"]})
     member = Member.objects.select_for_update().get(pk=member.pk)
+    current = {StatusChange.Field.CATEGORY: member.category, StatusChange.Field.STANDING: member.standing}
+    if field in current and current[field] == new_value:
+        label = StatusChange(field=field).label(new_value)
+        raise ValidationError({"new_value": [f"{member.name}的{StatusChange.Field(field).label}已是{label}"]})
     if field == StatusChange.Field.CATEGORY:
         data: dict[str, Any] = {"category": new_value}
         if new_value == Category.PROBATIONARY and not member.joined_on:
@@ -239,11 +262,17 @@ def member_transfer(
     if transferred_on > today():
         raise ValidationError({"transferred_on": ["转接日期不能晚于今天"]})
     from_branch = member.branch
+    current = Placement.objects.filter(member=member, end_on__isnull=True).first()
+    if current is not None and transferred_on < current.start_on:
+        raise ValidationError(
+            {"transferred_on": [f"转接日期不能早于当前隶属关系的开始日期{current.start_on:%Y-%m-%d}"]}
+        )
     if kind == Transfer.Kind.INTERNAL:
         if to_branch is None or to_branch.kind != Organisation.Kind.BRANCH:
             raise ValidationError({"to_branch": ["请选择转入的党支部"]})
         if to_branch.pk == from_branch.pk:
             raise ValidationError({"to_branch": ["转入党支部与当前党支部相同"]})
+        _check_branch_active(to_branch, "to_branch")
         if to_group is not None and to_group.parent_id != to_branch.pk:
             raise ValidationError({"to_group": [f"党小组{to_group.name}不属于{to_branch.name}"]})
         member_update(

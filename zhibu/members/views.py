@@ -88,13 +88,19 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_or_404(request.user, "members.edit", pk)
     names = list(MemberForm.base_fields)
-    initial = {name: getattr(member, name) for name in names}
+    # The form shows the masked number (MEM-6: the full one only through the logged reveal); sent back
+    # unchanged it means "keep the number", a new full number corrects it.
+    initial = {name: getattr(member, name) for name in names} | {"id_number": member.masked_id_number}
     form = MemberForm(request.POST or None, branches=orgs_for(request.user, "members.edit"), editing=True,
                       initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("category", "branch", "group")}
-        data["gender"] = data.get("gender") or member.gender
-        data["birth_date"] = data.get("birth_date") or None
+        if data.get("id_number") == member.masked_id_number:
+            del data["id_number"]
+        # Left empty, birth date and gender keep their value, or follow a corrected number.
+        for name in ("gender", "birth_date"):
+            if not data.get(name):
+                data.pop(name, None)
         try:
             services.member_update(actor=request.user, member=member, reason="信息维护", **data)
         except ValidationError as error:

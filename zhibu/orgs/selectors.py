@@ -42,6 +42,7 @@ def visible_tree(user: Any, *, include_inactive: bool = False) -> list[TreeNode]
         node = nodes[org.pk]
         parent = nodes.get(org.parent_id) if org.parent_id else None
         (parent.children if parent else roots).append(node)
+
     # Roll branch counts up to 党总支 and 党委.
     def total(node: TreeNode) -> tuple[int, int]:
         for child in node.children:
@@ -64,16 +65,24 @@ class Warning:
 
 
 def committee_warnings(
-    organisation: Organisation, committee: BranchCommittee | None, seats: list[Any], full_count: int,
-    member_count: int, on: dt.date | None = None,
+    organisation: Organisation,
+    committee: BranchCommittee | None,
+    seats: list[Any],
+    full_count: int,
+    member_count: int,
+    on: dt.date | None = None,
 ) -> list[Warning]:
     """ORG-2 with RULES A-1…A-4. Pure: takes the records, returns the warnings."""
     on = on or today()
     out: list[Warning] = []
+    if organisation.kind == Organisation.Kind.GROUP:
+        return out  # a 党小组 has neither a committee nor the branch size rules
     if organisation.kind == Organisation.Kind.BRANCH:
         minimum = rule_int("branch.min_full_members")
         if full_count < minimum:
-            out.append(Warning("danger", f"正式党员{full_count}人，少于{minimum}人，不符合成立党支部的条件", "A-1"))
+            out.append(
+                Warning("danger", f"正式党员{full_count}人，少于{minimum}人，不符合成立党支部的条件", "A-1")
+            )
         maximum = rule_int("branch.max_members")
         if member_count > maximum:
             out.append(Warning("warning", f"党员{member_count}人，超过{maximum}人，一般应分设党支部", "A-1"))
@@ -86,8 +95,11 @@ def committee_warnings(
         out.append(Warning("danger", f"委员会任期已于{cn_date(committee.term_end)}届满，应按期换届", "A-3"))
     else:
         months = rule_int("committee.expiry_warning_months")
-        if add_months(on, months) >= committee.term_end:
-            out.append(Warning("warning", f"委员会任期将于{cn_date(committee.term_end)}届满，请做好换届准备", "A-3"))
+        # Counted back from the term end, so that a term ending on 31 August warns from 28/29 February.
+        if on >= add_months(committee.term_end, -months):
+            out.append(
+                Warning("warning", f"委员会任期将于{cn_date(committee.term_end)}届满，请做好换届准备", "A-3")
+            )
     open_seats = [s for s in seats if s.end_on is None]
     if needs_committee:
         size = len(open_seats)
@@ -128,14 +140,21 @@ def branch_overview(organisation: Organisation, *, on: dt.date | None = None) ->
     seats = (
         list(current.seats.select_related("member").order_by("end_on", "post", "start_on")) if current else []
     )
-    members = Member.objects.filter(branch__path__startswith=organisation.path, is_active=True)
+    if organisation.kind == Organisation.Kind.GROUP:
+        members = Member.objects.filter(group=organisation, is_active=True)
+    else:
+        members = Member.objects.filter(branch__path__startswith=organisation.path, is_active=True)
     counts = dict(members.values_list("category").annotate(n=Count("id")).values_list("category", "n"))
     full = counts.get(Category.FULL, 0)
     total = full + counts.get(Category.PROBATIONARY, 0)
-    groups = list(annotate_counts(Organisation.objects.filter(parent=organisation, kind="group", is_active=True)))
+    groups = list(
+        annotate_counts(Organisation.objects.filter(parent=organisation, kind="group", is_active=True))
+    )
     group_counts = dict(
         Member.objects.filter(group__in=groups, is_active=True, category__in=["full", "probationary"])
-        .values_list("group").annotate(n=Count("id")).values_list("group", "n")
+        .values_list("group")
+        .annotate(n=Count("id"))
+        .values_list("group", "n")
     )
     for group in groups:
         group.group_member_count = group_counts.get(group.pk, 0)
@@ -170,7 +189,12 @@ def branch_warnings_summary(user: Any, *, on: dt.date | None = None) -> dict[str
     rows = []
     for branch in branches:
         warnings = committee_warnings(
-            branch, committees.get(branch.pk), seats.get(branch.pk, []), branch.full_count, branch.member_count, on
+            branch,
+            committees.get(branch.pk),
+            seats.get(branch.pk, []),
+            branch.full_count,
+            branch.member_count,
+            on,
         )
         rows.append({"branch": branch, "warnings": warnings})
     rows.sort(key=lambda r: (-len(r["warnings"]), r["branch"].path))

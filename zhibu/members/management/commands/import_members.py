@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from zhibu.lib.importing import run_import_command
+from zhibu.members.exchange import import_members
+
+
+class Command(BaseCommand):
+    help = "从 .xlsx 导入党员（SPEC §13）：有任何一行有误则不写入，逐行列出问题并以非零状态退出。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="Excel 文件（.xlsx），第一个工作表")
+        parser.add_argument("--dry-run", action="store_true", help="仅校验，不写入")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run_import_command(self, import_members, options["file"], dry_run=options["dry_run"])
