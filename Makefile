@@ -32,10 +32,14 @@ run: demo
 test: install
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
+# Only the browser tests (Debian's chromium driven by Playwright).
+e2e: install
+	$(BIN)/python -m pytest -q -m e2e
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy zhibu
+	ZHIBU_DEBUG=1 $(BIN)/mypy zhibu
 
 format: install
 	$(BIN)/ruff format .

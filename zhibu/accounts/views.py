@@ -109,8 +109,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = _user_in_scope(request, pk)
     initial = {
         "username": target.username, "full_name": target.full_name, "phone": target.phone, "email": target.email,
+        "is_active": target.is_active,
         # Masked: the system admin links members without reading the registry (MEM-6).
-        "is_active": target.is_active, "member_id_number": target.member.masked_id_number if target.member else "",
+        "member_id_number": target.member.masked_id_number if target.member else "",
     }
     form = UserForm(request.POST or None, initial=initial, editing=target)
     if request.method == "POST" and form.is_valid():

@@ -8,8 +8,9 @@ depends only on the seed, never on the run date, so a second run finds everyone.
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from zhibu.demo.base import Demo, Section
 from zhibu.demo.orgs import GROUPS, TREE, group_code
@@ -33,12 +34,16 @@ from zhibu.lib.dates import add_months, add_years
 from zhibu.members import services
 from zhibu.members.models import Category, DuesCategory, Member
 
+# Full members joined before this date, whenever the demo is loaded (their numbers and dates must
+# not depend on the run date; only recent events — probation, terms, history — are dated from it).
 FULL_JOINED_BY = dt.date(2024, 6, 30)
 FOUNDED = {plan.code: plan.founded_on for plan in TREE}
 
 
 @dataclass
 class PersonPlan:
+    """One person as plain values: what `member_create` receives, plus where and since when."""
+
     branch: str
     group: str | None
     name: str
@@ -63,29 +68,12 @@ class PersonPlan:
     is_lost_contact: bool = False
     lost_contact_on: dt.date | None = None
 
-    def member_data(self) -> dict:
-        names = (
-            "name",
-            "gender",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "category",
-            "joined_on",
-            "converted_on",
-            "work_unit",
-            "post",
-            "phone",
-            "address",
-            "dues_category",
-            "dues_base",
-            "is_mobile",
-            "mobile_destination",
-            "is_lost_contact",
-            "lost_contact_on",
-        )
-        return {name: getattr(self, name) for name in names}
+    def member_data(self) -> dict[str, Any]:
+        """The keyword arguments of `member_create` (branch and group are looked up by code)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_MEMBER_FIELDS}
+
+
+_NOT_MEMBER_FIELDS = ("branch", "group", "start_on", "tag")
 
 
 class _Planner:

@@ -243,5 +243,3 @@ BRANCHES: dict[str, BranchPeople] = {
         (2900, 4600),
     ),
 }
-
-# Full members joined before this date (the plan must not depend on the run date).

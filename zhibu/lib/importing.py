@@ -508,7 +508,7 @@ def import_page(
         "back_url": back_url,
         "columns": columns,
     }
-    return render(request, "includes/import_page.html", context, status=200)
+    return render(request, "includes/import_page.html", context)
 
 
 def run_import_command(command: BaseCommand, importer: Importer, path: str, *, dry_run: bool) -> None:

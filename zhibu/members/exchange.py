@@ -352,7 +352,9 @@ def export_row(member: Member, *, full_id: bool) -> list[Any]:
     ]
 
 
-def export_bytes(user: Any, params: Any, *, full_id: bool = False, ip_address: str | None = None) -> bytes:
+def export_rows(
+    user: Any, params: Any, *, full_id: bool = False, ip_address: str | None = None
+) -> list[list[Any]]:
     """The member list with the list page's filters, in the import's columns (so it re-imports).
     ID numbers are masked unless `full_id`, which needs `members.id_number` (rows are then limited
     to that permission's scope) and is logged (MEM-6)."""
@@ -371,6 +373,11 @@ def export_bytes(user: Any, params: Any, *, full_id: bool = False, ip_address: s
             note=f"导出党员名册，含完整公民身份号码（{len(rows)}人）",
             ip_address=ip_address,
         )
+    return rows
+
+
+def export_bytes(user: Any, params: Any, *, full_id: bool = False, ip_address: str | None = None) -> bytes:
+    rows = export_rows(user, params, full_id=full_id, ip_address=ip_address)
     return workbook_bytes("党员名册", HEADERS, rows)
 
 

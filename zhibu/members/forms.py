@@ -47,7 +47,7 @@ class MemberForm(BootstrapForm):
         )
         group_field.label_from_instance = lambda g: f"{g.parent.short_name or g.parent.name} / {g.name}"
         if editing:
-            self.fields["id_number"].help_text = "显示为脱敏号码，保持不变即不修改；更正时请输入完整的18位号码"
+            self.fields["id_number"].help_text = "显示为脱敏号码，保持不变即不修改；更正时请输入完整号码"
             # Category and standing change with a date and a reason (状态变更); the branch by transfer.
             for name in ("category", "branch", "group"):
                 self.fields[name].disabled = True

@@ -92,6 +92,15 @@ def member_problems(data: dict[str, Any], *, on: dt.date | None = None) -> dict[
     return problems
 
 
+def _snapshot(member: Member, fields: Any = None) -> dict[str, Any]:
+    """The member's fields for the audit log, with the 公民身份号码 masked: the auditor reads the log,
+    and the full number is shown only through the logged reveal (MEM-6)."""
+    data = snapshot(member, fields)
+    if "id_number" in data:
+        data["id_number"] = idnumber.mask(data["id_number"])
+    return data
+
+
 def _check_branch_active(branch: Organisation | None, field: str) -> None:
     if branch is not None and not Organisation.objects.filter(pk=branch.pk, is_active=True).exists():
         raise ValidationError({field: [f"{branch.name}已撤销，不能编入"]})
@@ -142,7 +151,7 @@ def member_create(*, actor: Any, start_on: dt.date | None = None, reason: str = 
     )
     audit_record(
         actor=actor, action=AuditEvent.Action.CREATE, obj=member, organisation=member.branch,
-        after=snapshot(member),
+        after=_snapshot(member),
     )
     return member
 
@@ -166,13 +175,13 @@ def member_update(
     """Correct or update a record. A change of branch or group is a move (placement history); a
     change of 人员类别 or 党籍状态 is a status change with a date."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    before = snapshot(member, _AUDITED)
+    before = _snapshot(member, _AUDITED)
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     _fill_from_id(data)
     merged = {name: getattr(member, name) for name in EDITABLE_FIELDS} | data
     _raise_if(member_problems(merged))
     on = effective_on or today()
-    old_category, old_standing = member.category, member.standing
+    old_category, old_standing, old_id = member.category, member.standing, member.id_number
     moved = merged["branch"] != member.branch or merged["group"] != member.group
     if moved and merged["branch"] != member.branch:
         _check_branch_active(merged["branch"], "branch")
@@ -189,7 +198,9 @@ def member_update(
         )
     if member.standing != old_standing:
         _standing_changed(member, old_standing, on, reason or "信息维护", actor)
-    old, new = diff(before, snapshot(member, _AUDITED))
+    old, new = diff(before, _snapshot(member, _AUDITED))
+    if member.id_number != old_id:  # a corrected number is logged even when its masked form is the same
+        old["id_number"], new["id_number"] = idnumber.mask(old_id), idnumber.mask(member.id_number)
     if old or new:
         audit_record(
             actor=actor, action=AuditEvent.Action.UPDATE, obj=member, organisation=member.branch,

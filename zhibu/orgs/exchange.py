@@ -196,6 +196,7 @@ def _validate(
             _check_parent_row(row, plan, known, seen, final_kind, roots)
         if existing is not None:
             _compare(row, plan, existing)
+            _check_kind_and_move(row, plan, existing, final_kind)
         plans.append(plan)
     _check_children_of_changed_kinds(parsed, plans, final_kind)
     return plans
@@ -244,12 +245,33 @@ def _compare(row: Row, plan: _Plan, existing: Organisation) -> None:
     plan.move = bool(plan.parent_code) and plan.parent_code != current_parent
 
 
+def _check_kind_and_move(row: Row, plan: _Plan, existing: Organisation, final_kind: dict[str, str]) -> None:
+    """The services change the kind and the parent one at a time, each keeping the tree valid: a
+    row needing both at once where neither step is valid alone cannot be written."""
+    if not (plan.move and "kind" in plan.changes):
+        return
+    old_parent_kind = existing.parent.kind if existing.parent else None
+    new_parent_kind = final_kind.get(plan.parent_code)
+    if (
+        old_parent_kind in ALLOWED_PARENT_KINDS[plan.kind]
+        or new_parent_kind in ALLOWED_PARENT_KINDS[existing.kind]
+    ):
+        return
+    old, new = Organisation.Kind(existing.kind).label, Organisation.Kind(plan.kind).label
+    row.problem(
+        KIND,
+        f"不能同时由{old}改为{new}并调整上级组织（任何一步单独进行都不符合上下级规则），请新建该组织后办理党员转接",
+    )
+
+
 def _check_children_of_changed_kinds(
     parsed: list[tuple[Row, _Plan]], plans: list[_Plan], final_kind: dict[str, str]
 ) -> None:
     """A kind change must suit the members and the children that stay under it (those not
     re-parented by the file)."""
-    changed = {p.existing.pk: p for p in plans if p.existing is not None and "kind" in p.changes}
+    changed = {
+        p.existing.pk: (p.existing, p) for p in plans if p.existing is not None and "kind" in p.changes
+    }
     if not changed:
         return
     rows = {row.number: row for row, _ in parsed}
@@ -260,15 +282,15 @@ def _check_children_of_changed_kinds(
         .iterator()
     )
     staffed = {org_id for pair in with_members for org_id in pair if org_id in changed}
-    for org_id in staffed:
-        plan = changed[org_id]
-        old, new = Organisation.Kind(plan.existing.kind).label, Organisation.Kind(plan.kind).label
+    for org_id in sorted(staffed):
+        org, plan = changed[org_id]
+        old, new = Organisation.Kind(org.kind).label, Organisation.Kind(plan.kind).label
         rows[plan.row].problem(KIND, f"该组织还有在册党员，不能由{old}改为{new}（请先办理组织关系转接）")
     in_file = {p.code for p in plans}
     for child in Organisation.objects.filter(parent_id__in=list(changed)).order_by("code"):
-        if child.code in in_file:
+        if child.parent_id is None or child.code in in_file:
             continue
-        plan = changed[child.parent_id]
+        _, plan = changed[child.parent_id]
         message = _parent_rule(child.kind, final_kind[plan.code])
         if message:
             rows[plan.row].problem(KIND, f"下级组织“{child.code}”不能留在其下：{message}")
@@ -289,19 +311,19 @@ def _write(plan: _Plan, known: dict[str, Organisation], actor: Any) -> None:
         )
         return
     org = plan.existing
+    new_parent = parent if plan.move else None
     # A kind change and a move together: move first when the current kind may sit under the new
     # parent, else change the kind first, so that each step keeps the tree valid.
-    move_first = plan.move and parent is not None and parent.kind in ALLOWED_PARENT_KINDS[org.kind]
-    if move_first:
+    if new_parent is not None and new_parent.kind in ALLOWED_PARENT_KINDS[org.kind]:
         org = organisation_move(
-            actor=actor, organisation=org, new_parent=parent, moved_on=today(), reason=MOVE_REASON
+            actor=actor, organisation=org, new_parent=new_parent, moved_on=today(), reason=MOVE_REASON
         )
+        new_parent = None
     if plan.changes:
         org = organisation_update(actor=actor, organisation=org, **plan.changes)
-    if plan.move and not move_first:
-        assert parent is not None
+    if new_parent is not None:
         org = organisation_move(
-            actor=actor, organisation=org, new_parent=parent, moved_on=today(), reason=MOVE_REASON
+            actor=actor, organisation=org, new_parent=new_parent, moved_on=today(), reason=MOVE_REASON
         )
     known[plan.code] = org
 

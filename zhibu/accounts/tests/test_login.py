@@ -38,18 +38,23 @@ def test_a_good_login_redirects_home_and_is_audited(client: Client, world: Any) 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:home")
     event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
-    assert (event.actor, event.object_id, event.ip_address) == (world.secretary_a, str(world.secretary_a.pk),
-                                                                "10.0.0.5")
+    assert (event.actor, event.object_id, event.ip_address) == (
+        world.secretary_a,
+        str(world.secretary_a.pk),
+        "10.0.0.5",
+    )
     assert client.get(reverse("orgs:tree")).status_code == 200
 
 
 def test_login_follows_next_but_only_to_this_site(client: Client, world: Any) -> None:
-    response = client.post(f"{LOGIN}?next=/members/", {"username": "secretary_a", "password": PASSWORD,
-                                                       "next": "/members/"})
+    response = client.post(
+        f"{LOGIN}?next=/members/", {"username": "secretary_a", "password": PASSWORD, "next": "/members/"}
+    )
     assert response["Location"] == "/members/"
     client.logout()
-    response = client.post(LOGIN, {"username": "secretary_a", "password": PASSWORD,
-                                   "next": "https://evil.example.com/"})
+    response = client.post(
+        LOGIN, {"username": "secretary_a", "password": PASSWORD, "next": "https://evil.example.com/"}
+    )
     assert response["Location"] == reverse("accounts:home")
 
 
@@ -59,7 +64,10 @@ def test_a_failed_login_shows_the_chinese_message_and_is_audited(client: Client,
     assert "用户名或密码错误。连续输错多次后账号将被暂时锁定。" in text(response)
     event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
     assert (event.actor, event.actor_label, event.object_repr, event.ip_address) == (
-        None, "（未登录）secretary_a", "secretary_a", "10.0.0.6",
+        None,
+        "（未登录）secretary_a",
+        "secretary_a",
+        "10.0.0.6",
     )
     assert "wrong-password" not in str(event.before) + str(event.after) + event.note
     assert client.get(reverse("orgs:tree")).status_code == 302
@@ -212,8 +220,10 @@ def test_changing_the_own_password_says_the_rules_in_chinese(client: Client, wor
     assert "密码太短，至少需要8个字符。" in text(response)
     world.secretary_a.refresh_from_db()
     assert world.secretary_a.check_password(PASSWORD)
-    response = client.post(url, {"old_password": PASSWORD, "new_password1": "New-Strong-2026",
-                                 "new_password2": "New-Strong-2026"})
+    response = client.post(
+        url,
+        {"old_password": PASSWORD, "new_password1": "New-Strong-2026", "new_password2": "New-Strong-2026"},
+    )
     assert response.status_code == 302
     world.secretary_a.refresh_from_db()
     assert world.secretary_a.check_password("New-Strong-2026")

@@ -45,8 +45,12 @@ def test_only_the_system_admin_manages_accounts(client: Client, world: Any, pers
     assert client.get(reverse("accounts:user_create")).status_code == 403
     assert client.get(reverse("accounts:user_detail", args=[target])).status_code == 403
     for name in ("role_grant", "user_password_reset", "user_unlock"):
-        assert client.post(reverse(f"accounts:{name}", args=[target]), {"password": "Another-Pass-2026"}
-                           ).status_code == 403
+        assert (
+            client.post(
+                reverse(f"accounts:{name}", args=[target]), {"password": "Another-Pass-2026"}
+            ).status_code
+            == 403
+        )
     world.secretary_b.refresh_from_db()
     assert world.secretary_b.check_password(PASSWORD)
 
@@ -65,10 +69,16 @@ def test_the_user_list_filters(client: Client, world: Any) -> None:
 
 
 def test_create_an_account_linked_to_a_member(client: Client, world: Any) -> None:
-    response = admin_client(client, world).post(reverse("accounts:user_create"), {
-        "username": "yi", "full_name": "乙党员", "member_id_number": world.member_in_b.id_number.lower(),
-        "password": "Strong-Pass-2026", "is_active": "on",
-    })
+    response = admin_client(client, world).post(
+        reverse("accounts:user_create"),
+        {
+            "username": "yi",
+            "full_name": "乙党员",
+            "member_id_number": world.member_in_b.id_number.lower(),
+            "password": "Strong-Pass-2026",
+            "is_active": "on",
+        },
+    )
     user = User.objects.get(username="yi")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:user_detail", args=[user.pk])
@@ -83,13 +93,23 @@ def test_create_an_account_linked_to_a_member(client: Client, world: Any) -> Non
 
 @pytest.mark.parametrize(
     ("password", "message"),
-    [("12345678", "密码只包含数字"), ("abc", "密码太短，至少需要8个字符"), ("password", "这个密码太常见了"),
-     ("", "新建账号必须设置初始密码")],
+    [
+        ("12345678", "密码只包含数字"),
+        ("abc", "密码太短，至少需要8个字符"),
+        ("password", "这个密码太常见了"),
+        ("", "新建账号必须设置初始密码"),
+    ],
 )
 def test_a_weak_password_is_refused(client: Client, world: Any, password: str, message: str) -> None:
-    response = admin_client(client, world).post(reverse("accounts:user_create"), {
-        "username": "weak", "full_name": "弱密码", "password": password, "is_active": "on",
-    })
+    response = admin_client(client, world).post(
+        reverse("accounts:user_create"),
+        {
+            "username": "weak",
+            "full_name": "弱密码",
+            "password": password,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 200
     assert message in text(response)
     assert not User.objects.filter(username="weak").exists()
@@ -97,7 +117,9 @@ def test_a_weak_password_is_refused(client: Client, world: Any, password: str, m
 
 def test_a_password_like_the_username_is_refused(world: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.user_create(actor=world.admin, username="zhangsan2026", full_name="张三", password="zhangsan2026")
+        services.user_create(
+            actor=world.admin, username="zhangsan2026", full_name="张三", password="zhangsan2026"
+        )
     assert "password" in caught.value.message_dict
     assert not User.objects.filter(username="zhangsan2026").exists()
 
@@ -111,8 +133,15 @@ def test_a_password_like_the_username_is_refused(world: Any) -> None:
         ({"email": "not-an-email"}, "输入一个有效的 Email 地址"),
     ],
 )
-def test_create_with_bad_input_saves_nothing(client: Client, world: Any, changes: dict[str, str], message: str) -> None:
-    data = {"username": "newbie", "full_name": "新人", "password": "Strong-Pass-2026", "is_active": "on"} | changes
+def test_create_with_bad_input_saves_nothing(
+    client: Client, world: Any, changes: dict[str, str], message: str
+) -> None:
+    data = {
+        "username": "newbie",
+        "full_name": "新人",
+        "password": "Strong-Pass-2026",
+        "is_active": "on",
+    } | changes
     if data.get("member_id_number") == "member_in_a":
         data["member_id_number"] = world.member_in_a.id_number
     admin_client(client, world)
@@ -131,14 +160,23 @@ def test_the_detail_page_does_not_show_the_linked_members_full_number(client: Cl
 
 def test_edit_keeps_the_link_when_the_masked_number_comes_back(client: Client, world: Any) -> None:
     target = world.member_a
-    response = admin_client(client, world).post(reverse("accounts:user_detail", args=[target.pk]), {
-        "username": "ignored", "full_name": "甲", "phone": "13800000000",
-        "member_id_number": world.member_in_a.masked_id_number, "is_active": "on",
-    })
+    response = admin_client(client, world).post(
+        reverse("accounts:user_detail", args=[target.pk]),
+        {
+            "username": "ignored",
+            "full_name": "甲",
+            "phone": "13800000000",
+            "member_id_number": world.member_in_a.masked_id_number,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.username, target.full_name, target.phone, target.member) == (
-        "member_a", "甲", "13800000000", world.member_in_a,
+        "member_a",
+        "甲",
+        "13800000000",
+        world.member_in_a,
     )
     [event] = events(target, "update")
     assert event.before == {"full_name": "member_a", "phone": ""}
@@ -156,15 +194,20 @@ def test_edit_links_and_unlinks_a_member(client: Client, world: Any) -> None:
     target.refresh_from_db()
     assert target.member is None
     assert [e.after for e in events(target, "update")] == [
-        {"full_name": "乙", "member": world.member_in_b.pk}, {"member": None},
+        {"full_name": "乙", "member": world.member_in_b.pk},
+        {"member": None},
     ]
 
 
 def test_disabling_an_account_is_audited(client: Client, world: Any) -> None:
     target = world.secretary_b
-    admin_client(client, world).post(reverse("accounts:user_detail", args=[target.pk]), {
-        "full_name": "secretary_b", "member_id_number": "",
-    })
+    admin_client(client, world).post(
+        reverse("accounts:user_detail", args=[target.pk]),
+        {
+            "full_name": "secretary_b",
+            "member_id_number": "",
+        },
+    )
     target.refresh_from_db()
     assert not target.is_active
     [event] = events(target, "update")
@@ -175,8 +218,9 @@ def test_disabling_an_account_is_audited(client: Client, world: Any) -> None:
 
 
 def grant(client: Client, user: User, role: str, org: Any) -> Any:
-    return client.post(reverse("accounts:role_grant", args=[user.pk]), {"role": role, "organisation": org.pk},
-                       follow=True)
+    return client.post(
+        reverse("accounts:role_grant", args=[user.pk]), {"role": role, "organisation": org.pk}, follow=True
+    )
 
 
 def test_grant_and_revoke_a_role(client: Client, world: Any) -> None:
@@ -186,7 +230,9 @@ def test_grant_and_revoke_a_role(client: Client, world: Any) -> None:
     assert "角色已授予。" in flash(response)
     assignment = RoleAssignment.objects.get(user=target)
     assert (assignment.role, assignment.organisation, assignment.granted_by) == (
-        "inspector", world.committee, world.admin,
+        "inspector",
+        world.committee,
+        world.admin,
     )
     [granted] = events(target, "grant")
     assert granted.after == {"role": "inspector", "organisation": world.committee.pk}
@@ -225,8 +271,9 @@ def test_separation_of_three_powers(client: Client, world: Any, persona: str, ro
 
 
 def test_a_rater_may_also_be_an_inspector(world: Any) -> None:
-    assignment = services.role_grant(actor=world.admin, user=world.rater, role=Role.INSPECTOR,
-                                     organisation=world.committee)
+    assignment = services.role_grant(
+        actor=world.admin, user=world.rater, role=Role.INSPECTOR, organisation=world.committee
+    )
     assert assignment.pk
 
 
@@ -252,7 +299,9 @@ def test_the_member_role_needs_a_linked_member_and_follows_its_branch(client: Cl
 )
 def test_roles_are_granted_at_the_right_level(world: Any, role: str, org: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        services.role_grant(actor=world.admin, user=world.outsider, role=role, organisation=getattr(world, org))
+        services.role_grant(
+            actor=world.admin, user=world.outsider, role=role, organisation=getattr(world, org)
+        )
     assert not RoleAssignment.objects.filter(user=world.outsider).exists()
 
 
@@ -294,5 +343,9 @@ def test_password_reset(client: Client, world: Any) -> None:
 def test_password_reset_needs_post(client: Client, world: Any) -> None:
     url = reverse("accounts:user_password_reset", args=[world.secretary_b.pk])
     assert admin_client(client, world).get(url).status_code == 405
-    assert admin_client(client, world).get(reverse("accounts:user_unlock", args=[world.secretary_b.pk])
-                                           ).status_code == 405
+    assert (
+        admin_client(client, world)
+        .get(reverse("accounts:user_unlock", args=[world.secretary_b.pk]))
+        .status_code
+        == 405
+    )

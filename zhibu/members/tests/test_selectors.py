@@ -27,13 +27,23 @@ def names(qs: Any) -> list[str]:
 def registry(world: Any) -> Any:
     """A: 甲党员 (group A1), 张伟 (A1, mobile), 李娜 (probationary), 王强 (activist, lost contact);
     B: 乙党员, 张敏 (transferred out)."""
-    make_member(world.branch_a, "张伟", group=world.group_a1, is_mobile=True, mobile_destination="深圳",
-                phone="13912345678", post="加油站站长")
+    make_member(
+        world.branch_a,
+        "张伟",
+        group=world.group_a1,
+        is_mobile=True,
+        mobile_destination="深圳",
+        phone="13912345678",
+        post="加油站站长",
+    )
     make_member(world.branch_a, "李娜", category="probationary")
-    make_member(world.branch_a, "王强", category="activist", is_lost_contact=True, lost_contact_on=D(2025, 1, 1))
+    make_member(
+        world.branch_a, "王强", category="activist", is_lost_contact=True, lost_contact_on=D(2025, 1, 1)
+    )
     gone = make_member(world.branch_b, "张敏")
-    services.member_transfer(actor=None, member=gone, kind="out", transferred_on=D(2026, 1, 1),
-                             outside_organisation="外单位")
+    services.member_transfer(
+        actor=None, member=gone, kind="out", transferred_on=D(2026, 1, 1), outside_organisation="外单位"
+    )
     return world
 
 
@@ -133,34 +143,62 @@ def test_a_full_member_counts_from_the_joined_date(world: Any) -> None:
 def test_a_transferred_member_counts_in_one_branch_on_each_day(
     world: Any, on: dt.date, in_a: bool, in_b: bool
 ) -> None:
-    services.member_transfer(actor=None, member=world.member_in_a, kind="internal", transferred_on=D(2026, 4, 1),
-                             to_branch=world.branch_b)
+    services.member_transfer(
+        actor=None,
+        member=world.member_in_a,
+        kind="internal",
+        transferred_on=D(2026, 4, 1),
+        to_branch=world.branch_b,
+    )
     assert ("甲党员" in names(members_of_branch_on(world.branch_a.pk, on))) is in_a
     assert ("甲党员" in names(members_of_branch_on(world.branch_b.pk, on))) is in_b
 
 
 @pytest.mark.parametrize(("on", "counted"), [(D(2026, 3, 31), True), (D(2026, 4, 1), False)])
 def test_a_member_transferred_out_stops_counting(world: Any, on: dt.date, counted: bool) -> None:
-    services.member_transfer(actor=None, member=world.member_in_a, kind="out", transferred_on=D(2026, 4, 1),
-                             outside_organisation="外单位")
+    services.member_transfer(
+        actor=None,
+        member=world.member_in_a,
+        kind="out",
+        transferred_on=D(2026, 4, 1),
+        outside_organisation="外单位",
+    )
     assert ("甲党员" in names(members_of_branch_on(world.branch_a.pk, on))) is counted
 
 
 def test_a_deceased_member_stops_counting_on_the_date(world: Any) -> None:
-    services.member_change_status(actor=None, member=world.member_in_a, field="standing", new_value="deceased",
-                                  effective_on=D(2026, 2, 1), reason="病故")
+    services.member_change_status(
+        actor=None,
+        member=world.member_in_a,
+        field="standing",
+        new_value="deceased",
+        effective_on=D(2026, 2, 1),
+        reason="病故",
+    )
     assert names(members_of_branch_on(world.branch_a.pk, D(2026, 1, 31))) == ["甲党员"]
     assert names(members_of_branch_on(world.branch_a.pk, D(2026, 2, 1))) == []
 
 
 def test_an_activist_admitted_later_counts_from_the_joined_date_as_probationary(world: Any) -> None:
     person = make_member(world.branch_a, "丙", category="activist", start_on=D(2024, 1, 1))
-    services.member_change_status(actor=None, member=person, field="category", new_value="probationary",
-                                  effective_on=D(2025, 6, 1), reason="支部大会决议")
+    services.member_change_status(
+        actor=None,
+        member=person,
+        field="category",
+        new_value="probationary",
+        effective_on=D(2025, 6, 1),
+        reason="支部大会决议",
+    )
     assert "丙" not in names(members_of_branch_on(world.branch_a.pk, D(2025, 5, 31)))
     assert "丙" in names(members_of_branch_on(world.branch_a.pk, D(2025, 6, 1)))
-    services.member_change_status(actor=None, member=person, field="category", new_value="full",
-                                  effective_on=D(2026, 6, 1), reason="按期转正")
+    services.member_change_status(
+        actor=None,
+        member=person,
+        field="category",
+        new_value="full",
+        effective_on=D(2026, 6, 1),
+        reason="按期转正",
+    )
     assert "丙" in names(members_of_branch_on(world.branch_a.pk, D(2025, 12, 1)))
     assert "丙" in names(members_of_branch_on(world.branch_a.pk, D(2026, 7, 1)))
 

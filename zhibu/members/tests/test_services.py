@@ -13,7 +13,7 @@ from zhibu.audit.models import AuditEvent
 from zhibu.lib import idnumber
 from zhibu.lib.dates import today
 from zhibu.members import services
-from zhibu.members.models import Member, Placement, StatusChange, Transfer
+from zhibu.members.models import Member, Placement, Transfer
 from zhibu.members.services import member_problems
 from zhibu.members.tests.factories import make_id_number, make_member
 from zhibu.orgs.models import Organisation
@@ -34,14 +34,28 @@ def messages_of(error: ValidationError) -> dict[str, list[str]]:
 
 
 def record(**changes: Any) -> dict[str, Any]:
-    base = {"id_number": MALE_ID, "birth_date": BIRTH, "gender": "male", "category": "full",
-            "joined_on": D(2010, 7, 1), "converted_on": D(2011, 7, 1), "branch": BRANCH, "group": None}
+    base = {
+        "id_number": MALE_ID,
+        "birth_date": BIRTH,
+        "gender": "male",
+        "category": "full",
+        "joined_on": D(2010, 7, 1),
+        "converted_on": D(2011, 7, 1),
+        "branch": BRANCH,
+        "group": None,
+    }
     return base | changes
 
 
 def create(world: Any, **data: Any) -> Member:
-    base = {"name": "新党员", "id_number": make_id_number(), "category": "full", "branch": world.branch_a,
-            "joined_on": D(2010, 7, 1), "converted_on": D(2011, 7, 1)}
+    base = {
+        "name": "新党员",
+        "id_number": make_id_number(),
+        "category": "full",
+        "branch": world.branch_a,
+        "joined_on": D(2010, 7, 1),
+        "converted_on": D(2011, 7, 1),
+    }
     return services.member_create(actor=world.secretary_a, **(base | data))
 
 
@@ -60,20 +74,37 @@ def test_a_good_record_has_no_problem() -> None:
         ({"id_number": MALE_ID[:17] + ("0" if MALE_ID[17] != "0" else "1")}, "id_number", "校验码错误"),
         ({"birth_date": D(1985, 6, 16)}, "birth_date", "出生日期与公民身份号码不一致（号码中为1985-06-15）"),
         ({"gender": "female"}, "gender", "性别与公民身份号码不一致（号码第17位表示男）"),
-        ({"id_number": FEMALE_ID, "gender": "male"}, "gender", "性别与公民身份号码不一致（号码第17位表示女）"),
-        ({"joined_on": D(2026, 6, 2), "converted_on": None, "category": "probationary"}, "joined_on",
-         "入党日期不能晚于今天"),
+        (
+            {"id_number": FEMALE_ID, "gender": "male"},
+            "gender",
+            "性别与公民身份号码不一致（号码第17位表示女）",
+        ),
+        (
+            {"joined_on": D(2026, 6, 2), "converted_on": None, "category": "probationary"},
+            "joined_on",
+            "入党日期不能晚于今天",
+        ),
         ({"converted_on": D(2026, 6, 2)}, "converted_on", "转正日期不能晚于今天"),
-        ({"is_lost_contact": True, "lost_contact_on": D(2026, 6, 2)}, "lost_contact_on", "失联日期不能晚于今天"),
+        (
+            {"is_lost_contact": True, "lost_contact_on": D(2026, 6, 2)},
+            "lost_contact_on",
+            "失联日期不能晚于今天",
+        ),
         ({"joined_on": None, "converted_on": None}, "joined_on", "正式党员和预备党员必须填写入党日期"),
-        ({"category": "probationary", "joined_on": None, "converted_on": None}, "joined_on",
-         "正式党员和预备党员必须填写入党日期"),
+        (
+            {"category": "probationary", "joined_on": None, "converted_on": None},
+            "joined_on",
+            "正式党员和预备党员必须填写入党日期",
+        ),
         ({"converted_on": None}, "converted_on", "正式党员必须填写转正日期"),
         ({"category": "probationary"}, "converted_on", "只有正式党员才有转正日期"),
         ({"category": "activist", "converted_on": None}, "joined_on", "尚未入党的人员不应填写入党日期"),
         ({"converted_on": D(2010, 6, 30)}, "converted_on", "转正日期不能早于入党日期"),
-        ({"joined_on": D(2003, 6, 14), "converted_on": D(2004, 6, 14)}, "joined_on",
-         "入党时未满18周岁（发展党员工作细则 B-1）"),
+        (
+            {"joined_on": D(2003, 6, 14), "converted_on": D(2004, 6, 14)},
+            "joined_on",
+            "入党时未满18周岁（发展党员工作细则 B-1）",
+        ),
         ({"is_lost_contact": True}, "lost_contact_on", "失联党员必须填写失联日期"),
         ({"lost_contact_on": D(2025, 1, 1)}, "is_lost_contact", "填写了失联日期，但未标记为失联党员"),
         ({"is_mobile": True, "mobile_destination": ""}, "mobile_destination", "流动党员必须填写外出流向"),
@@ -110,24 +141,38 @@ def test_an_invalid_number_is_reported_once_and_not_compared() -> None:
 @pytest.mark.django_db
 def test_create_fills_birth_date_and_gender_from_the_id_number(world: Any) -> None:
     number = idnumber.make("320102", D(1990, 2, 28), 7, gender=idnumber.FEMALE)
-    member = create(world, id_number=number.lower(), gender="", birth_date=None, joined_on=D(2012, 7, 1),
-                    converted_on=D(2013, 7, 1), group=world.group_a1)
+    member = create(
+        world,
+        id_number=number.lower(),
+        gender="",
+        birth_date=None,
+        joined_on=D(2012, 7, 1),
+        converted_on=D(2013, 7, 1),
+        group=world.group_a1,
+    )
     member.refresh_from_db()
     assert (member.id_number, member.birth_date, member.gender) == (number, D(1990, 2, 28), "female")
     [placement] = member.placements.all()
     assert (placement.branch, placement.group, placement.start_on, placement.end_on) == (
-        world.branch_a, world.group_a1, D(2012, 7, 1), None,
+        world.branch_a,
+        world.group_a1,
+        D(2012, 7, 1),
+        None,
     )
     [event] = AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk))
     assert (event.action, event.actor, event.organisation) == ("create", world.secretary_a, world.branch_a)
-    assert event.after["id_number"] == number
+    assert event.after["id_number"] == idnumber.mask(number)  # the auditor reads the log: masked (MEM-6)
+    assert number not in str(event.after)
 
 
 @pytest.mark.django_db
 def test_create_refuses_a_birth_date_that_disagrees(world: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        create(world, id_number=idnumber.make("110101", D(1980, 1, 1), 3, gender=idnumber.MALE),
-               birth_date=D(1980, 1, 2))
+        create(
+            world,
+            id_number=idnumber.make("110101", D(1980, 1, 1), 3, gender=idnumber.MALE),
+            birth_date=D(1980, 1, 2),
+        )
     assert messages_of(caught.value) == {"birth_date": ["出生日期与公民身份号码不一致（号码中为1980-01-01）"]}
     assert not Member.objects.filter(name="新党员").exists()
 
@@ -135,7 +180,9 @@ def test_create_refuses_a_birth_date_that_disagrees(world: Any) -> None:
 @pytest.mark.django_db
 def test_create_refuses_a_gender_that_disagrees(world: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        create(world, id_number=idnumber.make("110101", D(1980, 1, 1), 3, gender=idnumber.MALE), gender="female")
+        create(
+            world, id_number=idnumber.make("110101", D(1980, 1, 1), 3, gender=idnumber.MALE), gender="female"
+        )
     assert messages_of(caught.value) == {"gender": ["性别与公民身份号码不一致（号码第17位表示男）"]}
 
 
@@ -176,8 +223,9 @@ def test_create_of_an_activist_starts_today_unless_told(world: Any) -> None:
     assert placement.start_on == today()
     [change] = activist.status_changes.all()
     assert (change.new_value, change.effective_on) == ("activist", today())
-    dated = create(world, name="另一人", category="activist", joined_on=None, converted_on=None,
-                   start_on=D(2024, 3, 1))
+    dated = create(
+        world, name="另一人", category="activist", joined_on=None, converted_on=None, start_on=D(2024, 3, 1)
+    )
     assert dated.placements.get().start_on == D(2024, 3, 1)
 
 
@@ -188,16 +236,32 @@ def test_create_of_an_activist_starts_today_unless_told(world: Any) -> None:
 def test_update_audits_only_what_changed(world: Any) -> None:
     member = world.member_in_a
     services.member_update(actor=world.secretary_a, member=member, phone="13800000000", reason="信息维护")
-    [event] = AuditEvent.objects.filter(object_id=str(member.pk), object_type="members.member", action="update")
+    [event] = AuditEvent.objects.filter(
+        object_id=str(member.pk), object_type="members.member", action="update"
+    )
     assert (event.before, event.after) == ({"phone": ""}, {"phone": "13800000000"})
+
+
+@pytest.mark.django_db
+def test_a_corrected_id_number_is_audited_masked(world: Any) -> None:
+    member = world.member_in_a
+    old = member.id_number
+    # Only the region code differs: the masked forms could look alike, the change is still logged.
+    corrected = idnumber.make("110102", BIRTH, int(old[14:16]), gender=idnumber.MALE)
+    services.member_update(actor=world.secretary_a, member=member, id_number=corrected, reason="更正")
+    event = AuditEvent.objects.get(object_id=str(member.pk), object_type="members.member", action="update")
+    assert event.before == {"id_number": idnumber.mask(old)}
+    assert event.after == {"id_number": idnumber.mask(corrected)}
+    assert old not in str(event.before) and corrected not in str(event.after)
 
 
 @pytest.mark.django_db
 def test_update_without_a_change_writes_no_event(world: Any) -> None:
     member = world.member_in_a
     services.member_update(actor=world.secretary_a, member=member, phone="")
-    assert not AuditEvent.objects.filter(object_id=str(member.pk), object_type="members.member",
-                                         action="update").exists()
+    assert not AuditEvent.objects.filter(
+        object_id=str(member.pk), object_type="members.member", action="update"
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -213,13 +277,27 @@ def test_update_refuses_what_member_problems_refuses(world: Any) -> None:
 @pytest.mark.django_db
 def test_a_branch_change_closes_the_placement_and_opens_a_new_one(world: Any) -> None:
     member = world.member_in_a
-    services.member_update(actor=world.officer, member=member, branch=world.branch_b, group=None,
-                           effective_on=D(2026, 3, 1), reason="工作调动")
+    services.member_update(
+        actor=world.officer,
+        member=member,
+        branch=world.branch_b,
+        group=None,
+        effective_on=D(2026, 3, 1),
+        reason="工作调动",
+    )
     old, new = member.placements.order_by("start_on")
-    assert (old.branch, old.group, old.start_on, old.end_on) == (world.branch_a, world.group_a1, D(2010, 7, 1),
-                                                                 D(2026, 3, 1))
+    assert (old.branch, old.group, old.start_on, old.end_on) == (
+        world.branch_a,
+        world.group_a1,
+        D(2010, 7, 1),
+        D(2026, 3, 1),
+    )
     assert (new.branch, new.group, new.start_on, new.end_on, new.reason) == (
-        world.branch_b, None, D(2026, 3, 1), None, "工作调动",
+        world.branch_b,
+        None,
+        D(2026, 3, 1),
+        None,
+        "工作调动",
     )
 
 
@@ -228,7 +306,8 @@ def test_a_group_change_is_a_move_too(world: Any) -> None:
     member = world.member_in_a
     services.member_update(actor=world.officer, member=member, group=None, effective_on=D(2026, 3, 1))
     assert [(p.group, p.end_on) for p in member.placements.order_by("start_on")] == [
-        (world.group_a1, D(2026, 3, 1)), (None, None),
+        (world.group_a1, D(2026, 3, 1)),
+        (None, None),
     ]
 
 
@@ -236,8 +315,9 @@ def test_a_group_change_is_a_move_too(world: Any) -> None:
 def test_a_move_dated_before_the_current_placement_is_refused(world: Any) -> None:
     member = world.member_in_a
     with pytest.raises(ValidationError) as caught:
-        services.member_update(actor=world.officer, member=member, branch=world.branch_b, group=None,
-                               effective_on=D(2010, 6, 30))
+        services.member_update(
+            actor=world.officer, member=member, branch=world.branch_b, group=None, effective_on=D(2010, 6, 30)
+        )
     assert "effective_on" in messages_of(caught.value)
     member.refresh_from_db()
     assert member.branch == world.branch_a
@@ -250,15 +330,27 @@ def test_a_move_dated_before_the_current_placement_is_refused(world: Any) -> Non
 @pytest.mark.django_db
 def test_conversion_writes_a_dated_status_change(world: Any) -> None:
     member = create(world, category="probationary", joined_on=D(2025, 5, 1), converted_on=None)
-    services.member_change_status(actor=world.secretary_a, member=member, field="category", new_value="full",
-                                  effective_on=D(2026, 5, 1), reason="支部大会决议")
+    services.member_change_status(
+        actor=world.secretary_a,
+        member=member,
+        field="category",
+        new_value="full",
+        effective_on=D(2026, 5, 1),
+        reason="支部大会决议",
+    )
     member.refresh_from_db()
     assert (member.category, member.converted_on) == ("full", D(2026, 5, 1))
     change = member.status_changes.filter(field="category").order_by("-id").first()
     assert (change.old_value, change.new_value, change.effective_on, change.reason, change.actor) == (
-        "probationary", "full", D(2026, 5, 1), "支部大会决议", world.secretary_a,
+        "probationary",
+        "full",
+        D(2026, 5, 1),
+        "支部大会决议",
+        world.secretary_a,
     )
-    event = AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk), action="update").get()
+    event = AuditEvent.objects.filter(
+        object_type="members.member", object_id=str(member.pk), action="update"
+    ).get()
     assert event.before == {"category": "probationary", "converted_on": None}
     assert event.after == {"category": "full", "converted_on": "2026-05-01"}
 
@@ -266,8 +358,14 @@ def test_conversion_writes_a_dated_status_change(world: Any) -> None:
 @pytest.mark.django_db
 def test_admission_of_an_activist_dates_the_joined_date(world: Any) -> None:
     member = create(world, category="activist", joined_on=None, converted_on=None, start_on=D(2024, 1, 1))
-    services.member_change_status(actor=world.secretary_a, member=member, field="category",
-                                  new_value="probationary", effective_on=D(2025, 7, 1), reason="支部大会决议")
+    services.member_change_status(
+        actor=world.secretary_a,
+        member=member,
+        field="category",
+        new_value="probationary",
+        effective_on=D(2025, 7, 1),
+        reason="支部大会决议",
+    )
     member.refresh_from_db()
     assert (member.category, member.joined_on) == ("probationary", D(2025, 7, 1))
     assert member.status_changes.order_by("-id").first().effective_on == D(2025, 7, 1)
@@ -277,20 +375,39 @@ def test_admission_of_an_activist_dates_the_joined_date(world: Any) -> None:
 def test_a_status_change_needs_a_reason_a_past_date_and_a_real_change(world: Any) -> None:
     member = world.member_in_a
     with pytest.raises(ValidationError) as caught:
-        services.member_change_status(actor=None, member=member, field="standing", new_value="suspended",
-                                      effective_on=D(2026, 1, 1), reason=" ")
+        services.member_change_status(
+            actor=None,
+            member=member,
+            field="standing",
+            new_value="suspended",
+            effective_on=D(2026, 1, 1),
+            reason=" ",
+        )
     assert messages_of(caught.value) == {"reason": ["请填写变更原因或依据"]}
     with pytest.raises(ValidationError) as caught:
-        services.member_change_status(actor=None, member=member, field="standing", new_value="suspended",
-                                      effective_on=today() + dt.timedelta(days=1), reason="决定")
+        services.member_change_status(
+            actor=None,
+            member=member,
+            field="standing",
+            new_value="suspended",
+            effective_on=today() + dt.timedelta(days=1),
+            reason="决定",
+        )
     assert messages_of(caught.value) == {"effective_on": ["生效日期不能晚于今天"]}
     with pytest.raises(ValidationError) as caught:
-        services.member_change_status(actor=None, member=member, field="category", new_value="full",
-                                      effective_on=D(2026, 1, 1), reason="决定")
+        services.member_change_status(
+            actor=None,
+            member=member,
+            field="category",
+            new_value="full",
+            effective_on=D(2026, 1, 1),
+            reason="决定",
+        )
     assert "new_value" in messages_of(caught.value)
     with pytest.raises(ValidationError) as caught:
-        services.member_change_status(actor=None, member=member, field="name", new_value="x",
-                                      effective_on=D(2026, 1, 1), reason="决定")
+        services.member_change_status(
+            actor=None, member=member, field="name", new_value="x", effective_on=D(2026, 1, 1), reason="决定"
+        )
     assert messages_of(caught.value) == {"field": ["未知的变更项目"]}
     assert member.status_changes.count() == 2  # the two rows of registration
 
@@ -298,17 +415,31 @@ def test_a_status_change_needs_a_reason_a_past_date_and_a_real_change(world: Any
 @pytest.mark.django_db
 def test_an_unknown_standing_is_refused(world: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.member_change_status(actor=None, member=world.member_in_a, field="standing", new_value="gone",
-                                      effective_on=D(2026, 1, 1), reason="决定")
+        services.member_change_status(
+            actor=None,
+            member=world.member_in_a,
+            field="standing",
+            new_value="gone",
+            effective_on=D(2026, 1, 1),
+            reason="决定",
+        )
     assert "standing" in messages_of(caught.value)
 
 
 @pytest.mark.parametrize("standing", ["deceased", "left"])
 @pytest.mark.django_db
-def test_death_or_leaving_takes_the_member_out_of_the_registry_but_keeps_the_row(world: Any, standing: str) -> None:
+def test_death_or_leaving_takes_the_member_out_of_the_registry_but_keeps_the_row(
+    world: Any, standing: str
+) -> None:
     member = world.member_in_a
-    services.member_change_status(actor=world.secretary_a, member=member, field="standing", new_value=standing,
-                                  effective_on=D(2026, 2, 3), reason="登记")
+    services.member_change_status(
+        actor=world.secretary_a,
+        member=member,
+        field="standing",
+        new_value=standing,
+        effective_on=D(2026, 2, 3),
+        reason="登记",
+    )
     member.refresh_from_db()
     assert (member.standing, member.is_active) == (standing, False)
     [placement] = member.placements.all()
@@ -323,8 +454,14 @@ def test_death_or_leaving_takes_the_member_out_of_the_registry_but_keeps_the_row
 @pytest.mark.django_db
 def test_suspension_keeps_the_member_in_the_registry(world: Any) -> None:
     member = world.member_in_a
-    services.member_change_status(actor=None, member=member, field="standing", new_value="suspended",
-                                  effective_on=D(2026, 2, 3), reason="失联满6个月")
+    services.member_change_status(
+        actor=None,
+        member=member,
+        field="standing",
+        new_value="suspended",
+        effective_on=D(2026, 2, 3),
+        reason="失联满6个月",
+    )
     member.refresh_from_db()
     assert (member.standing, member.is_active) == ("suspended", True)
     assert member.placements.get().end_on is None
@@ -336,16 +473,26 @@ def test_suspension_keeps_the_member_in_the_registry(world: Any) -> None:
 @pytest.mark.django_db
 def test_an_internal_transfer_moves_the_member_with_history(world: Any) -> None:
     member = world.member_in_a
-    transfer = services.member_transfer(actor=world.secretary_a, member=member, kind="internal",
-                                        transferred_on=D(2026, 4, 1), to_branch=world.branch_b,
-                                        letter_number="转字001", reason="工作调动")
+    transfer = services.member_transfer(
+        actor=world.secretary_a,
+        member=member,
+        kind="internal",
+        transferred_on=D(2026, 4, 1),
+        to_branch=world.branch_b,
+        letter_number="转字001",
+        reason="工作调动",
+    )
     member.refresh_from_db()
     assert (member.branch, member.group, member.is_active) == (world.branch_b, None, True)
     assert (transfer.from_branch, transfer.to_branch, transfer.kind, transfer.actor) == (
-        world.branch_a, world.branch_b, "internal", world.secretary_a,
+        world.branch_a,
+        world.branch_b,
+        "internal",
+        world.secretary_a,
     )
     assert [(p.branch, p.end_on) for p in member.placements.order_by("start_on")] == [
-        (world.branch_a, D(2026, 4, 1)), (world.branch_b, None),
+        (world.branch_a, D(2026, 4, 1)),
+        (world.branch_b, None),
     ]
     event = AuditEvent.objects.get(object_type="members.member", object_id=str(member.pk), action="transfer")
     assert event.before == {"branch": world.branch_a.pk}
@@ -357,8 +504,14 @@ def test_an_internal_transfer_moves_the_member_with_history(world: Any) -> None:
 def test_an_internal_transfer_into_a_group(world: Any) -> None:
     group_b1 = make_org("B1", "group", world.branch_b)
     member = make_member(world.branch_a, "戊党员")
-    services.member_transfer(actor=None, member=member, kind="internal", transferred_on=D(2026, 4, 1),
-                             to_branch=world.branch_b, to_group=group_b1)
+    services.member_transfer(
+        actor=None,
+        member=member,
+        kind="internal",
+        transferred_on=D(2026, 4, 1),
+        to_branch=world.branch_b,
+        to_group=group_b1,
+    )
     member.refresh_from_db()
     assert (member.branch, member.group) == (world.branch_b, group_b1)
 
@@ -366,8 +519,13 @@ def test_an_internal_transfer_into_a_group(world: Any) -> None:
 @pytest.mark.django_db
 def test_a_transfer_out_leaves_the_registry_and_keeps_history(world: Any) -> None:
     member = world.member_in_a
-    transfer = services.member_transfer(actor=world.secretary_a, member=member, kind="out",
-                                        transferred_on=D(2026, 4, 1), outside_organisation="某市委组织部")
+    transfer = services.member_transfer(
+        actor=world.secretary_a,
+        member=member,
+        kind="out",
+        transferred_on=D(2026, 4, 1),
+        outside_organisation="某市委组织部",
+    )
     member.refresh_from_db()
     assert (member.is_active, member.branch) == (False, world.branch_a)
     assert (transfer.to_branch, transfer.outside_organisation) == (None, "某市委组织部")
@@ -381,16 +539,28 @@ def test_a_transfer_out_leaves_the_registry_and_keeps_history(world: Any) -> Non
         ({"kind": "internal", "to_branch": "branch_a"}, "to_branch", "转入党支部与当前党支部相同"),
         ({"kind": "internal", "to_branch": None}, "to_branch", "请选择转入的党支部"),
         ({"kind": "internal", "to_branch": "group_a1"}, "to_branch", "请选择转入的党支部"),
-        ({"kind": "internal", "to_branch": "branch_b", "to_group": "group_a1"}, "to_group",
-         "党小组第一党小组不属于第二党支部"),
+        (
+            {"kind": "internal", "to_branch": "branch_b", "to_group": "group_a1"},
+            "to_group",
+            "党小组第一党小组不属于第二党支部",
+        ),
         ({"kind": "out", "outside_organisation": " "}, "outside_organisation", "请填写转往的党组织"),
         ({"kind": "in"}, "kind", "转入请使用“新增党员”登记"),
-        ({"kind": "internal", "to_branch": "branch_b", "transferred_on": "tomorrow"}, "transferred_on",
-         "转接日期不能晚于今天"),
-        ({"kind": "internal", "to_branch": "branch_b", "transferred_on": D(2010, 6, 30)}, "transferred_on",
-         "转接日期不能早于"),
-        ({"kind": "out", "outside_organisation": "外单位", "transferred_on": D(2010, 6, 30)}, "transferred_on",
-         "转接日期不能早于"),
+        (
+            {"kind": "internal", "to_branch": "branch_b", "transferred_on": "tomorrow"},
+            "transferred_on",
+            "转接日期不能晚于今天",
+        ),
+        (
+            {"kind": "internal", "to_branch": "branch_b", "transferred_on": D(2010, 6, 30)},
+            "transferred_on",
+            "转接日期不能早于",
+        ),
+        (
+            {"kind": "out", "outside_organisation": "外单位", "transferred_on": D(2010, 6, 30)},
+            "transferred_on",
+            "转接日期不能早于",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -418,11 +588,13 @@ def test_a_bad_transfer_is_refused_and_nothing_changes(
 @pytest.mark.django_db
 def test_a_transfer_of_someone_out_of_the_registry_is_refused(world: Any) -> None:
     member = world.member_in_a
-    services.member_transfer(actor=None, member=member, kind="out", transferred_on=D(2026, 4, 1),
-                             outside_organisation="外单位")
+    services.member_transfer(
+        actor=None, member=member, kind="out", transferred_on=D(2026, 4, 1), outside_organisation="外单位"
+    )
     with pytest.raises(ValidationError) as caught:
-        services.member_transfer(actor=None, member=member, kind="internal", transferred_on=D(2026, 5, 1),
-                                 to_branch=world.branch_b)
+        services.member_transfer(
+            actor=None, member=member, kind="internal", transferred_on=D(2026, 5, 1), to_branch=world.branch_b
+        )
     assert messages_of(caught.value) == {"member": ["甲党员已不在册，不能转接"]}
     assert Transfer.objects.count() == 1
 
@@ -435,8 +607,13 @@ def test_a_transfer_into_a_dissolved_branch_is_refused(world: Any) -> None:
     organisation_dissolve(actor=None, organisation=empty, dissolved_on=D(2026, 1, 1), reason="撤并")
     empty.refresh_from_db()
     with pytest.raises(ValidationError) as caught:
-        services.member_transfer(actor=None, member=world.member_in_a, kind="internal",
-                                 transferred_on=D(2026, 4, 1), to_branch=empty)
+        services.member_transfer(
+            actor=None,
+            member=world.member_in_a,
+            kind="internal",
+            transferred_on=D(2026, 4, 1),
+            to_branch=empty,
+        )
     assert "已撤销" in messages_of(caught.value)["to_branch"][0]
 
 
@@ -445,11 +622,15 @@ def test_a_transfer_into_a_dissolved_branch_is_refused(world: Any) -> None:
 
 @pytest.mark.django_db
 def test_revealing_an_id_number_is_logged(world: Any) -> None:
-    value = services.member_reveal_id_number(actor=world.secretary_a, member=world.member_in_a,
-                                             ip_address="10.0.0.8")
+    value = services.member_reveal_id_number(
+        actor=world.secretary_a, member=world.member_in_a, ip_address="10.0.0.8"
+    )
     assert value == world.member_in_a.id_number
     event = AuditEvent.objects.get(action="view_sensitive")
     assert (event.actor, event.object_id, event.ip_address, event.organisation) == (
-        world.secretary_a, str(world.member_in_a.pk), "10.0.0.8", world.branch_a,
+        world.secretary_a,
+        str(world.member_in_a.pk),
+        "10.0.0.8",
+        world.branch_a,
     )
     assert value not in str(event.after) + str(event.note)

@@ -34,9 +34,11 @@ def text(response: Any) -> str:
 def test_list_and_detail_never_show_a_full_id_number(client: Client, world: Any, persona: str) -> None:
     as_user(client, getattr(world, persona))
     numbers = [m.id_number for m in Member.objects.all()]
-    pages = [text(client.get(reverse("members:list"))),
-             text(client.get(reverse("members:list"), {"inactive": "1"})),
-             text(client.get(reverse("members:detail", args=[world.member_in_a.pk])))]
+    pages = [
+        text(client.get(reverse("members:list"))),
+        text(client.get(reverse("members:list"), {"inactive": "1"})),
+        text(client.get(reverse("members:detail", args=[world.member_in_a.pk]))),
+    ]
     assert world.member_in_a.masked_id_number in pages[0]
     assert world.member_in_a.masked_id_number in pages[2]
     for page in pages:
@@ -73,7 +75,10 @@ def test_the_reveal_endpoint_returns_the_number_and_logs_it(client: Client, worl
     assert world.member_in_a.id_number in text(response)
     event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW_SENSITIVE)
     assert (event.actor, event.object_type, event.object_id, event.ip_address) == (
-        world.secretary_a, "members.member", str(world.member_in_a.pk), "10.1.2.3",
+        world.secretary_a,
+        "members.member",
+        str(world.member_in_a.pk),
+        "10.1.2.3",
     )
 
 
@@ -83,15 +88,20 @@ def test_the_detail_page_offers_the_reveal_only_to_who_may(client: Client, world
     assert "查看完整号码" not in text(as_user(client, world.inspector).get(url))
 
 
-@pytest.mark.parametrize(("persona", "member", "status"), [
-    ("inspector", "member_in_a", 403),
-    ("member_a", "member_in_a", 403),
-    ("admin", "member_in_a", 403),
-    ("auditor", "member_in_a", 403),
-    ("secretary_a", "member_in_b", 404),
-    ("officer", "member_in_b", 200),
-])
-def test_the_reveal_endpoint_is_scoped(client: Client, world: Any, persona: str, member: str, status: int) -> None:
+@pytest.mark.parametrize(
+    ("persona", "member", "status"),
+    [
+        ("inspector", "member_in_a", 403),
+        ("member_a", "member_in_a", 403),
+        ("admin", "member_in_a", 403),
+        ("auditor", "member_in_a", 403),
+        ("secretary_a", "member_in_b", 404),
+        ("officer", "member_in_b", 200),
+    ],
+)
+def test_the_reveal_endpoint_is_scoped(
+    client: Client, world: Any, persona: str, member: str, status: int
+) -> None:
     url = reverse("members:reveal_id", args=[getattr(world, member).pk])
     response = as_user(client, getattr(world, persona)).post(url)
     assert response.status_code == status
@@ -114,10 +124,19 @@ def test_the_reveal_endpoint_refuses_get_and_anonymous(client: Client, world: An
 # ---------------------------------------------------------------- list
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("officer", 200), ("secretary_a", 200), ("inspector", 200),
-    ("admin", 403), ("rater", 403), ("member_a", 403), ("auditor", 403), ("outsider", 403),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 200),
+        ("secretary_a", 200),
+        ("inspector", 200),
+        ("admin", 403),
+        ("rater", 403),
+        ("member_a", 403),
+        ("auditor", 403),
+        ("outsider", 403),
+    ],
+)
 def test_the_list_needs_members_view(client: Client, world: Any, persona: str, status: int) -> None:
     assert as_user(client, getattr(world, persona)).get(reverse("members:list")).status_code == status
 
@@ -134,7 +153,9 @@ def registry(world: Any) -> Any:
     gone = make_member(world.branch_a, "张敏")
     from zhibu.members.services import member_transfer
 
-    member_transfer(actor=None, member=gone, kind="out", transferred_on=D(2026, 1, 1), outside_organisation="外单位")
+    member_transfer(
+        actor=None, member=gone, kind="out", transferred_on=D(2026, 1, 1), outside_organisation="外单位"
+    )
     return world
 
 
@@ -158,7 +179,9 @@ def test_the_list_filters(client: Client, registry: Any, params: dict[str, str],
 
 
 def test_the_list_marks_members_out_of_the_registry(client: Client, registry: Any) -> None:
-    page = text(as_user(client, registry.officer).get(reverse("members:list"), {"inactive": "1", "q": "张敏"}))
+    page = text(
+        as_user(client, registry.officer).get(reverse("members:list"), {"inactive": "1", "q": "张敏"})
+    )
     assert "不在册" in page
 
 
@@ -205,9 +228,20 @@ def test_the_list_query_count_does_not_grow_with_rows(client: Client, world: Any
 
 
 def member_form(world: Any, **changes: Any) -> dict[str, Any]:
-    data = {"name": "新党员", "id_number": make_id_number(D(1990, 5, 20)), "gender": "", "ethnicity": "汉族",
-            "birth_date": "", "category": "full", "branch": world.branch_a.pk, "group": "",
-            "joined_on": "2012-07-01", "converted_on": "2013-07-01", "dues_category": "employed", "dues_base": ""}
+    data = {
+        "name": "新党员",
+        "id_number": make_id_number(D(1990, 5, 20)),
+        "gender": "",
+        "ethnicity": "汉族",
+        "birth_date": "",
+        "category": "full",
+        "branch": world.branch_a.pk,
+        "group": "",
+        "joined_on": "2012-07-01",
+        "converted_on": "2013-07-01",
+        "dues_category": "employed",
+        "dues_base": "",
+    }
     return data | changes
 
 
@@ -263,7 +297,9 @@ def test_create_refuses_a_duplicate_id_number(client: Client, world: Any) -> Non
     assert "公民身份号码" in text(response)
     assert "已存在" in text(response)
     assert Member.objects.count() == 2
-    assert world.member_in_b.id_number not in text(response).replace(f'value="{world.member_in_b.id_number}"', "")
+    assert world.member_in_b.id_number not in text(response).replace(
+        f'value="{world.member_in_b.id_number}"', ""
+    )
 
 
 @pytest.mark.parametrize("persona", ["inspector", "admin", "member_a"])
@@ -277,31 +313,44 @@ def test_create_needs_members_edit(client: Client, world: Any, persona: str) -> 
 
 
 def edit_form(member: Member, **changes: Any) -> dict[str, Any]:
-    data = {"name": member.name, "id_number": member.masked_id_number, "gender": member.gender,
-            "ethnicity": member.ethnicity, "birth_date": member.birth_date.isoformat(),
-            "joined_on": member.joined_on.isoformat() if member.joined_on else "",
-            "converted_on": member.converted_on.isoformat() if member.converted_on else "",
-            "phone": member.phone, "dues_category": member.dues_category, "dues_base": ""}
+    data = {
+        "name": member.name,
+        "id_number": member.masked_id_number,
+        "gender": member.gender,
+        "ethnicity": member.ethnicity,
+        "birth_date": member.birth_date.isoformat(),
+        "joined_on": member.joined_on.isoformat() if member.joined_on else "",
+        "converted_on": member.converted_on.isoformat() if member.converted_on else "",
+        "phone": member.phone,
+        "dues_category": member.dues_category,
+        "dues_base": "",
+    }
     return data | changes
 
 
 def test_edit_keeps_the_number_when_the_masked_value_comes_back(client: Client, world: Any) -> None:
     member = world.member_in_a
-    response = as_user(client, world.secretary_a).post(reverse("members:edit", args=[member.pk]),
-                                                        edit_form(member, phone="13700000000"))
+    response = as_user(client, world.secretary_a).post(
+        reverse("members:edit", args=[member.pk]), edit_form(member, phone="13700000000")
+    )
     assert response.status_code == 302
     number = member.id_number
     member.refresh_from_db()
     assert (member.phone, member.id_number, member.branch, member.group) == (
-        "13700000000", number, world.branch_a, world.group_a1,
+        "13700000000",
+        number,
+        world.branch_a,
+        world.group_a1,
     )
 
 
 def test_edit_corrects_the_number_and_follows_it(client: Client, world: Any) -> None:
     member = world.member_in_a
     number = idnumber.make("110101", D(1986, 1, 2), 9, gender=idnumber.FEMALE)
-    response = as_user(client, world.secretary_a).post(reverse("members:edit", args=[member.pk]),
-                                                        edit_form(member, id_number=number, gender="", birth_date=""))
+    response = as_user(client, world.secretary_a).post(
+        reverse("members:edit", args=[member.pk]),
+        edit_form(member, id_number=number, gender="", birth_date=""),
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.id_number, member.birth_date, member.gender) == (number, D(1986, 1, 2), "female")
@@ -315,10 +364,13 @@ def test_edit_corrects_the_number_and_follows_it(client: Client, world: Any) -> 
         ({"id_number": "1101**********0000"}, "公民身份号码前17位应为数字"),
     ],
 )
-def test_edit_with_bad_input_saves_nothing(client: Client, world: Any, changes: dict[str, Any], message: str) -> None:
+def test_edit_with_bad_input_saves_nothing(
+    client: Client, world: Any, changes: dict[str, Any], message: str
+) -> None:
     member = world.member_in_a
-    response = as_user(client, world.secretary_a).post(reverse("members:edit", args=[member.pk]),
-                                                        edit_form(member, phone="13700000000", **changes))
+    response = as_user(client, world.secretary_a).post(
+        reverse("members:edit", args=[member.pk]), edit_form(member, phone="13700000000", **changes)
+    )
     assert response.status_code == 200
     assert message in text(response)
     member.refresh_from_db()
@@ -328,7 +380,10 @@ def test_edit_with_bad_input_saves_nothing(client: Client, world: Any, changes: 
 def test_edit_cannot_move_the_member(client: Client, world: Any) -> None:
     member = world.member_in_a
     data = edit_form(member, branch=world.branch_b.pk, category="activist")
-    assert as_user(client, world.secretary_a).post(reverse("members:edit", args=[member.pk]), data).status_code == 302
+    assert (
+        as_user(client, world.secretary_a).post(reverse("members:edit", args=[member.pk]), data).status_code
+        == 302
+    )
     member.refresh_from_db()
     assert (member.branch, member.category) == (world.branch_a, "full")
 
@@ -346,18 +401,23 @@ def test_status_change_page(client: Client, world: Any) -> None:
     member = world.member_in_a
     url = reverse("members:status", args=[member.pk])
     as_user(client, world.secretary_a)
-    response = client.post(url, {"field": "standing", "new_standing": "", "effective_on": "2026-01-01",
-                                 "reason": "决定"})
+    response = client.post(
+        url, {"field": "standing", "new_standing": "", "effective_on": "2026-01-01", "reason": "决定"}
+    )
     assert "请选择新的值" in text(response)
-    response = client.post(url, {"field": "standing", "new_standing": "suspended", "effective_on": "2099-01-01",
-                                 "reason": "决定"})
+    response = client.post(
+        url,
+        {"field": "standing", "new_standing": "suspended", "effective_on": "2099-01-01", "reason": "决定"},
+    )
     assert "生效日期不能晚于今天" in text(response)
-    response = client.post(url, {"field": "category", "new_category": "full", "effective_on": "2026-01-01",
-                                 "reason": "决定"})
+    response = client.post(
+        url, {"field": "category", "new_category": "full", "effective_on": "2026-01-01", "reason": "决定"}
+    )
     assert "已是正式党员" in text(response)
     assert not member.status_changes.filter(field="standing").exists()
-    response = client.post(url, {"field": "standing", "new_standing": "deceased", "effective_on": "2026-01-01",
-                                 "reason": "病故"})
+    response = client.post(
+        url, {"field": "standing", "new_standing": "deceased", "effective_on": "2026-01-01", "reason": "病故"}
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.standing, member.is_active) == ("deceased", False)
@@ -374,18 +434,29 @@ def test_transfer_page_moves_the_member_out_of_the_secretarys_scope(client: Clie
     url = reverse("members:transfer", args=[member.pk])
     as_user(client, world.secretary_a)
     assert "第二党支部" in text(client.get(url))  # any branch of the enterprise is offered
-    response = client.post(url, {"kind": "internal", "to_branch": world.branch_a.pk, "transferred_on": "2026-03-01"})
+    response = client.post(
+        url, {"kind": "internal", "to_branch": world.branch_a.pk, "transferred_on": "2026-03-01"}
+    )
     assert "转入党支部与当前党支部相同" in text(response)
     response = client.post(url, {"kind": "internal", "to_branch": "", "transferred_on": "2026-03-01"})
     assert "请选择转入的党支部" in text(response)
     response = client.post(url, {"kind": "out", "outside_organisation": "", "transferred_on": "2026-03-01"})
     assert "请填写转往的党组织" in text(response)
-    response = client.post(url, {"kind": "internal", "to_branch": world.branch_b.pk, "transferred_on": "2099-01-01"})
+    response = client.post(
+        url, {"kind": "internal", "to_branch": world.branch_b.pk, "transferred_on": "2099-01-01"}
+    )
     assert "转接日期不能晚于今天" in text(response)
     assert not Transfer.objects.exists()
     assert Placement.objects.filter(member=member).count() == 1
-    response = client.post(url, {"kind": "internal", "to_branch": world.branch_b.pk, "transferred_on": "2026-03-01",
-                                 "letter_number": "组转001"})
+    response = client.post(
+        url,
+        {
+            "kind": "internal",
+            "to_branch": world.branch_b.pk,
+            "transferred_on": "2026-03-01",
+            "letter_number": "组转001",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("members:list")
     member.refresh_from_db()
@@ -398,9 +469,14 @@ def test_transfer_page_moves_the_member_out_of_the_secretarys_scope(client: Clie
 
 def test_transfer_out_page(client: Client, world: Any) -> None:
     member = world.member_in_b
-    response = as_user(client, world.secretary_b).post(reverse("members:transfer", args=[member.pk]), {
-        "kind": "out", "outside_organisation": "中共某市委组织部", "transferred_on": "2026-03-01",
-    })
+    response = as_user(client, world.secretary_b).post(
+        reverse("members:transfer", args=[member.pk]),
+        {
+            "kind": "out",
+            "outside_organisation": "中共某市委组织部",
+            "transferred_on": "2026-03-01",
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert not member.is_active

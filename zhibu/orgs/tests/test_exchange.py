@@ -239,6 +239,21 @@ def test_a_kind_change_must_suit_its_parent_children_and_members(world: Any) -> 
     ]
 
 
+def test_a_kind_change_with_a_move_is_written_in_a_valid_order(world: Any) -> None:
+    make_org("E1", "group", world.branch_b)
+    make_org("E2", "general_branch", world.committee)
+    # a 党总支 becomes a 党支部 under another 党总支: valid when the kind changes first, then the move
+    result = import_orgs(xlsx([["E2", "某支部", "党支部", "G", None]]), actor=None)
+    assert result.ok, lines(result)
+    e2 = Organisation.objects.get(code="E2")
+    assert (e2.kind, e2.parent) == ("branch", world.general_branch)
+    # a 党小组 becoming a 党支部 under a 党总支 is valid in neither order
+    assert problems_for([["E1", "某支部", "党支部", "G", None]]) == [
+        "第2行 [组织类型] 不能同时由党小组改为党支部并调整上级组织（任何一步单独进行都不符合上下级规则），"
+        "请新建该组织后办理党员转接"
+    ]
+
+
 def test_there_is_one_top_organisation(db: Any) -> None:
     rows = [
         ["X", "甲党委", "党委", "", None],

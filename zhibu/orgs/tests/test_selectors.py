@@ -15,11 +15,13 @@ from zhibu.orgs.tests.factories import make_org
 
 D = dt.date
 ON = D(2026, 3, 15)
+CONVERTED = D(2010, 1, 1)
+TERM_END = D(2028, 1, 1)
 BRANCH = Organisation(kind="branch", name="测试党支部", path="/1/")
 
 
 def seat(
-    post: str, converted_on: dt.date | None = D(2010, 1, 1), *, ended: bool = False, name: str = "张三"
+    post: str, converted_on: dt.date | None = CONVERTED, *, ended: bool = False, name: str = "张三"
 ) -> CommitteeMember:
     member = Member(name=name, converted_on=converted_on)
     return CommitteeMember(
@@ -35,7 +37,7 @@ FULL_SEATS = [
 ]
 
 
-def committee(term_end: dt.date = D(2028, 1, 1)) -> BranchCommittee:
+def committee(term_end: dt.date = TERM_END) -> BranchCommittee:
     return BranchCommittee(term_start=D(2025, 1, 1), term_end=term_end, elected_on=D(2025, 1, 1))
 
 

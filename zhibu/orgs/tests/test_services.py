@@ -244,6 +244,28 @@ def test_move_re_roots_the_whole_subtree_and_keeps_history(world: Any) -> None:
     assert event.note == "机构调整"
 
 
+def test_a_move_re_roots_the_grandchildren_too(world: Any) -> None:
+    sub = make_org("S", "party_committee", world.committee, name="子公司党委")
+    services.organisation_move(
+        actor=world.officer,
+        organisation=world.general_branch,
+        new_parent=sub,
+        moved_on=D(2026, 3, 1),
+        reason="划转",
+    )
+    general, branch, group = (
+        Organisation.objects.get(pk=o.pk) for o in (world.general_branch, world.branch_a, world.group_a1)
+    )
+    assert (general.path, general.depth) == (f"{sub.path}{general.pk}/", 2)
+    assert (branch.path, branch.depth) == (f"{general.path}{branch.pk}/", 3)
+    assert (group.path, group.depth) == (f"{branch.path}{group.pk}/", 4)
+    assert group.ancestor_ids() == [world.committee.pk, sub.pk, general.pk, branch.pk, group.pk]
+    # Scoping follows: the sub-committee's subtree now holds A's member.
+    from zhibu.members.models import Member
+
+    assert list(Member.objects.filter(branch__path__startswith=sub.path)) == [world.member_in_a]
+
+
 def test_two_moves_keep_two_history_rows(world: Any) -> None:
     services.organisation_move(
         actor=world.officer,
