@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a trial on one machine: DEBUG on, SQLite in var/ unless DATABASE_URL is set.
 RUN_ENV := ZHIBU_DEBUG=1
 
-.PHONY: install run test test-sqlite test-postgres e2e lint format bench demo clean
+.PHONY: install run test e2e lint format demo clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
