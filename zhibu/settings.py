@@ -4,6 +4,7 @@ Read the README's "配置" section for the variables. Without any, the project r
 SQLite with DEBUG on only when `make run` asks for it (ZHIBU_DEBUG=1).
 """
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -152,10 +153,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("ZHIBU_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # var/ holds the trial's SQLite file and collected static files; create it so a fresh clone runs.
 for _directory in (BASE_DIR / "var", STATIC_ROOT):
-    try:
+    with contextlib.suppress(OSError):
         _directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass
 # Front-end packages are installed by npm (package.json + lock) and served from node_modules:
 # nothing third-party is committed, nothing comes from a CDN.
 _NODE = BASE_DIR / "node_modules"
@@ -189,7 +188,9 @@ CSRF_COOKIE_SECURE = _SECURE
 SECURE_HSTS_SECONDS = envint("ZHIBU_HSTS_SECONDS", 31536000) if _SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE
 SECURE_HSTS_PRELOAD = _SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("ZHIBU_BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("ZHIBU_BEHIND_PROXY", False) else None
+)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,7 +11,9 @@ def home_context(user: Any) -> dict[str, Any]:
     roles = roles_of(user)
     context: dict[str, Any] = {"roles": [Role(r).label for r in sorted(roles)]}
     if Role.BRANCH_SECRETARY in roles:
-        branches = orgs_for(user, "orgs.committee").filter(kind="branch", is_active=True).order_by("path")[:10]
+        branches = (
+            orgs_for(user, "orgs.committee").filter(kind="branch", is_active=True).order_by("path")[:10]
+        )
         context["branch_overviews"] = [branch_overview(branch) for branch in branches]
     if has_perm(user, "orgs.structure") or Role.ORG_OFFICER in roles:
         from zhibu.orgs.selectors import branch_warnings_summary

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from zhibu.accounts.models import Role, User
 from zhibu.lib import idnumber
+from zhibu.lib.forms import OrganisationChoiceField
 from zhibu.members.models import Member
 from zhibu.orgs.models import Organisation
 
@@ -52,11 +53,17 @@ class UserForm(BootstrapForm):
     phone = forms.CharField(label="手机号", max_length=30, required=False)
     email = forms.EmailField(label="电子邮箱", required=False)
     member_id_number = forms.CharField(
-        label="关联党员（公民身份号码）", max_length=18, required=False,
+        label="关联党员（公民身份号码）",
+        max_length=18,
+        required=False,
         help_text="填写后该账号可以“党员”身份查看本人信息；系统管理员不需查看名册即可关联。",
     )
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, required=False,
-                               help_text="至少8位，不能全为数字；新建账号时必填。")
+    password = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="至少8位，不能全为数字；新建账号时必填。",
+    )
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
 
     def __init__(self, *args: Any, editing: User | None = None, **kwargs: Any) -> None:
@@ -77,7 +84,10 @@ class UserForm(BootstrapForm):
         member = Member.objects.filter(id_number=value).first()
         if member is None:
             raise forms.ValidationError("名册中没有这个公民身份号码")
-        linked = User.objects.filter(member=member).exclude(pk=getattr(self.editing, "pk", None)).first()
+        linked_accounts = User.objects.filter(member=member)
+        if self.editing is not None:
+            linked_accounts = linked_accounts.exclude(username=self.editing.username)
+        linked = linked_accounts.first()
         if linked is not None:
             raise forms.ValidationError(f"该党员已关联账号 {linked.username}")
         return member
@@ -91,14 +101,13 @@ class UserForm(BootstrapForm):
 
 class RoleGrantForm(BootstrapForm):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    organisation = forms.ModelChoiceField(label="所在组织", queryset=Organisation.objects.none())
+    organisation = OrganisationChoiceField(label="所在组织", queryset=Organisation.objects.none())
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organisations.exclude(kind="group")
-        field.label_from_instance = lambda o: f"{'　' * o.depth}{o.name}（{o.code}）"
 
 
 class PasswordResetForm(BootstrapForm):

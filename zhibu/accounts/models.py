@@ -43,7 +43,10 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, verbose_name="用户", related_name="roles", on_delete=models.CASCADE)
     role = models.CharField("角色", max_length=30, choices=Role.choices)
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="所在组织", related_name="role_assignments", on_delete=models.PROTECT
+        "orgs.Organisation",
+        verbose_name="所在组织",
+        related_name="role_assignments",
+        on_delete=models.PROTECT,
     )
     granted_at = models.DateTimeField("授予时间", auto_now_add=True)
     granted_by = models.ForeignKey(
@@ -77,6 +80,9 @@ class ApiToken(models.Model):
         verbose_name = "API令牌"
         verbose_name_plural = "API令牌"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"API令牌 {self.name}"
 
     @staticmethod
     def hash_key(key: str) -> str:

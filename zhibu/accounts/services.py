@@ -87,25 +87,64 @@ def role_grant(*, actor: Any, user: User, role: str, organisation: Any) -> RoleA
     if role == Role.BRANCH_SECRETARY and organisation.kind not in ("branch", "general_branch"):
         raise ValidationError({"organisation": ["支部书记/支委角色应授予在党支部或党总支"]})
     if RoleAssignment.objects.filter(user=user, role=role, organisation=organisation).exists():
-        raise ValidationError({"role": [f"{user.display_name}已在{organisation.name}拥有{Role(role).label}角色"]})
+        raise ValidationError(
+            {"role": [f"{user.display_name}已在{organisation.name}拥有{Role(role).label}角色"]}
+        )
     held = {a.role for a in RoleAssignment.objects.filter(user=user)}
-    separated = {Role.SYSTEM_ADMIN, Role.AUDITOR}
-    if role in separated and (held - {role}) & (separated | {Role.ORG_OFFICER, Role.BRANCH_SECRETARY}):
-        raise ValidationError({"role": ["三权分立：系统管理员、业务操作员、审计员不能由同一账号兼任"]})
-    if role in {Role.ORG_OFFICER, Role.BRANCH_SECRETARY} and held & separated:
-        raise ValidationError({"role": ["三权分立：系统管理员、业务操作员、审计员不能由同一账号兼任"]})
-    assignment = RoleAssignment.objects.create(user=user, role=role, organisation=organisation, granted_by=_u(actor))
+    duty = separation_duty(role)
+    clash = {separation_duty(r) for r in held} - {duty, None}
+    if duty is not None and clash:
+        raise ValidationError(
+            {
+                "role": [
+                    f"三权分立：该账号已承担“{'、'.join(sorted(clash))}”职责，不能再兼任{Role(role).label}"
+                ]
+            }
+        )
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, organisation=organisation, granted_by=_u(actor)
+    )
     audit_record(
-        actor=actor, action=AuditEvent.Action.GRANT, obj=user, organisation=organisation,
+        actor=actor,
+        action=AuditEvent.Action.GRANT,
+        obj=user,
+        organisation=organisation,
         after={"role": role, "organisation": organisation.pk},
     )
     return assignment
 
 
+# 三权分立 (等保 2.0): system administration, business operation and audit are three duties no
+# account combines. The 党员 role goes with any of them: an IT officer is often a Party member too.
+_DUTIES = {
+    Role.SYSTEM_ADMIN: "系统管理",
+    Role.AUDITOR: "安全审计",
+    Role.ORG_OFFICER: "业务操作",
+    Role.BRANCH_SECRETARY: "业务操作",
+    Role.RATER: "业务操作",
+    Role.INSPECTOR: "业务操作",
+}
+
+
+def separation_duty(role: str) -> str | None:
+    return _DUTIES.get(Role(role))
+
+
 @transaction.atomic
 def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    if assignment.role == Role.SYSTEM_ADMIN:
+        others = RoleAssignment.objects.filter(role=Role.SYSTEM_ADMIN, user__is_active=True).exclude(
+            pk=assignment.pk
+        )
+        if not others.exists():
+            raise ValidationError({"role": ["这是最后一个系统管理员角色，撤销后将无人能管理账号"]})
+        if assignment.user_id == getattr(actor, "pk", None):
+            raise ValidationError({"role": ["不能撤销自己的系统管理员角色，请由其他系统管理员办理"]})
     audit_record(
-        actor=actor, action=AuditEvent.Action.REVOKE, obj=assignment.user, organisation=assignment.organisation,
+        actor=actor,
+        action=AuditEvent.Action.REVOKE,
+        obj=assignment.user,
+        organisation=assignment.organisation,
         before={"role": assignment.role, "organisation": assignment.organisation_id},
     )
     assignment.delete()
@@ -131,5 +170,10 @@ def token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=token, note="撤销API令牌",
-                     object_repr=f"API令牌 {token.name}")
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=token,
+            note="撤销API令牌",
+            object_repr=f"API令牌 {token.name}",
+        )

@@ -28,6 +28,9 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
     audit_record(
-        actor=f"（未登录）{username}", action=AuditEvent.Action.LOGIN_FAILED, object_type="accounts.user",
-        object_repr=username, ip_address=_ip(request),
+        actor=f"（未登录）{username}",
+        action=AuditEvent.Action.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_repr=username,
+        ip_address=_ip(request),
     )

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from axes.utils import reset as axes_reset
 from django.contrib import messages
@@ -20,8 +20,9 @@ from zhibu.accounts.forms import (
     TokenForm,
     UserForm,
 )
+from zhibu.accounts.http import AuthedRequest
 from zhibu.accounts.models import ApiToken, Role, RoleAssignment, User
-from zhibu.accounts.scoping import has_perm, orgs_for, require_perm, roles_of
+from zhibu.accounts.scoping import orgs_for, require_perm
 from zhibu.lib.forms import apply_errors
 
 
@@ -41,8 +42,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         from zhibu.audit.services import audit_record
 
         response = super().form_valid(form)
-        audit_record(actor=self.request.user, action=AuditEvent.Action.UPDATE, obj=self.request.user,
-                     note="修改本人密码", ip_address=self.request.META.get("REMOTE_ADDR"))
+        audit_record(
+            actor=self.request.user,
+            action=AuditEvent.Action.UPDATE,
+            obj=cast(User, self.request.user),
+            note="修改本人密码",
+            ip_address=self.request.META.get("REMOTE_ADDR"),
+        )
         messages.success(self.request, "密码已修改。")
         return response
 
@@ -75,7 +81,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if role:
         users = users.filter(roles__role=role)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page_obj": page, "q": q, "role": role, "roles": Role.choices})
+    return render(
+        request, "accounts/user_list.html", {"page_obj": page, "q": q, "role": role, "roles": Role.choices}
+    )
 
 
 def _user_in_scope(request: HttpRequest, pk: int) -> User:
@@ -92,8 +100,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_create(
-                actor=request.user, username=data["username"], full_name=data["full_name"], phone=data["phone"],
-                email=data["email"], is_active=data["is_active"], member=data["member_id_number"],
+                actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+                is_active=data["is_active"],
+                member=data["member_id_number"],
                 password=data["password"],
             )
         except ValidationError as error:
@@ -108,7 +121,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = _user_in_scope(request, pk)
     initial = {
-        "username": target.username, "full_name": target.full_name, "phone": target.phone, "email": target.email,
+        "username": target.username,
+        "full_name": target.full_name,
+        "phone": target.phone,
+        "email": target.email,
         "is_active": target.is_active,
         # Masked: the system admin links members without reading the registry (MEM-6).
         "member_id_number": target.member.masked_id_number if target.member else "",
@@ -118,8 +134,13 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.user_update(
-                actor=request.user, user=target, full_name=data["full_name"], phone=data["phone"],
-                email=data["email"], is_active=data["is_active"], member=data["member_id_number"],
+                actor=request.user,
+                user=target,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+                is_active=data["is_active"],
+                member=data["member_id_number"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -144,7 +165,9 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.role_grant(
-                actor=request.user, user=target, role=form.cleaned_data["role"],
+                actor=request.user,
+                user=target,
+                role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
             )
             messages.success(request, "角色已授予。")
@@ -160,10 +183,17 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     target = _user_in_scope(request, pk)
     assignment = get_object_or_404(
-        RoleAssignment, pk=assignment_pk, user=target, organisation__in=orgs_for(request.user, "accounts.manage")
+        RoleAssignment,
+        pk=assignment_pk,
+        user=target,
+        organisation__in=orgs_for(request.user, "accounts.manage"),
     )
-    services.role_revoke(actor=request.user, assignment=assignment)
-    messages.success(request, "角色已撤销。")
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "角色已撤销。")
     return redirect("accounts:user_detail", pk=target.pk)
 
 
@@ -174,7 +204,9 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
+            services.user_set_password(
+                actor=request.user, user=target, password=form.cleaned_data["password"]
+            )
             messages.success(request, "密码已重置。")
         except ValidationError as error:
             messages.error(request, "密码不符合要求：" + "；".join(error.messages))
@@ -195,24 +227,25 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.token_create(actor=request.user, user=request.user, name=form.cleaned_data["name"])
+        _, new_key = services.token_create(
+            actor=request.user, user=request.user, name=form.cleaned_data["name"]
+        )
         form = TokenForm()
     context = {
         "form": form,
         "new_key": new_key,
         "tokens": ApiToken.objects.filter(user=request.user),
-        "can_use_api": bool(roles_of(request.user)) and (has_perm(request.user, "orgs.view")),
     }
     return render(request, "accounts/tokens.html", context)
 
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, "令牌已撤销。")

@@ -12,7 +12,6 @@ from django.db import models
 from zhibu.audit.models import AuditEvent
 
 
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -31,9 +30,11 @@ def _jsonable(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The concrete field values of `obj` (foreign keys as ids), for before/after."""
-    names = list(fields) if fields is not None else [
-        f.name for f in obj._meta.concrete_fields if f.name not in ("password",)
-    ]
+    names = (
+        list(fields)
+        if fields is not None
+        else [f.name for f in obj._meta.concrete_fields if f.name not in ("password",)]
+    )
     data: dict[str, Any] = {}
     for name in names:
         field = obj._meta.get_field(name)

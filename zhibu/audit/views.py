@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from zhibu.accounts.scoping import require_perm, scope_q
 from zhibu.audit.models import AuditEvent
+from zhibu.audit.services import audit_record
 from zhibu.lib.dates import cn_date
 from zhibu.lib.xlsx import workbook_bytes, xlsx_response
 
@@ -65,9 +66,27 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     headers = ["时间", "操作人", "操作", "对象类型", "对象", "所属组织", "变更前", "变更后", "说明", "IP地址"]
     rows = (
-        [cn_date(e.at), e.actor_label, e.get_action_display(), e.object_type, e.object_repr,
-         e.organisation.name if e.organisation else "", str(e.before or ""), str(e.after or ""), e.note,
-         e.ip_address or ""]
+        [
+            cn_date(e.at),
+            e.actor_label,
+            e.get_action_display(),
+            e.object_type,
+            e.object_repr,
+            e.organisation.name if e.organisation else "",
+            str(e.before or ""),
+            str(e.after or ""),
+            e.note,
+            e.ip_address or "",
+        ]
         for e in _events(request)[:50000]
     )
-    return xlsx_response(workbook_bytes("审计日志", headers, rows), "审计日志.xlsx")
+    content = workbook_bytes("审计日志", headers, rows)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type="audit.auditevent",
+        object_repr="审计日志导出",
+        after={"filters": {k: v for k, v in request.GET.items() if v}},
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    return xlsx_response(content, "审计日志.xlsx")

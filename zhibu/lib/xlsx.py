@@ -27,8 +27,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def add_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
-              *, first: bool = False) -> None:
+def add_sheet(
+    book: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, first: bool = False
+) -> None:
     sheet = book.active if first else book.create_sheet()
     assert sheet is not None
     sheet.title = title

@@ -362,17 +362,17 @@ def export_rows(
         raise PermissionDenied("您没有导出完整公民身份号码的权限")
     members = member_search(user, params, perm="members.id_number" if full_id else "members.view")
     rows = [export_row(member, full_id=full_id) for member in members]
-    if full_id:
-        filters = {name: params.get(name) for name in FILTERS if params.get(name)}
-        audit_record(
-            actor=user,
-            action=AuditEvent.Action.VIEW_SENSITIVE,
-            object_type="members.member",
-            object_repr="党员名册导出（完整公民身份号码）",
-            after={"count": len(rows), "filters": filters},
-            note=f"导出党员名册，含完整公民身份号码（{len(rows)}人）",
-            ip_address=ip_address,
-        )
+    # Personal data leaving the system is logged either way; with full numbers as a sensitive view.
+    filters = {name: params.get(name) for name in FILTERS if params.get(name)}
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.VIEW_SENSITIVE if full_id else AuditEvent.Action.EXPORT,
+        object_type="members.member",
+        object_repr="党员名册导出（完整公民身份号码）" if full_id else "党员名册导出",
+        after={"count": len(rows), "filters": filters},
+        note=f"导出党员名册{'，含完整公民身份号码' if full_id else ''}（{len(rows)}人）",
+        ip_address=ip_address,
+    )
     return rows
 
 

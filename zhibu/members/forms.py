@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from zhibu.accounts.forms import BootstrapForm
+from zhibu.lib.forms import GroupChoiceField
 from zhibu.members.models import Category, DuesCategory, Gender, Standing, StatusChange, Transfer
 from zhibu.orgs.models import Organisation
 
@@ -11,15 +12,20 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class MemberForm(BootstrapForm):
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18,
-                                help_text="18位；出生日期和性别由号码自动核对")
-    gender = forms.ChoiceField(label="性别", choices=[("", "（按身份证号）"), *Gender.choices], required=False)
+    id_number = forms.CharField(
+        label="公民身份号码", max_length=18, min_length=18, help_text="18位；出生日期和性别由号码自动核对"
+    )
+    gender = forms.ChoiceField(
+        label="性别", choices=[("", "（按身份证号）"), *Gender.choices], required=False
+    )
     ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族", required=False)
-    birth_date = forms.DateField(label="出生日期", widget=DATE, required=False, help_text="留空则取身份证号中的日期")
+    birth_date = forms.DateField(
+        label="出生日期", widget=DATE, required=False, help_text="留空则取身份证号中的日期"
+    )
     education = forms.CharField(label="学历", max_length=30, required=False)
     category = forms.ChoiceField(label="人员类别", choices=Category.choices)
     branch = forms.ModelChoiceField(label="所在党支部", queryset=Organisation.objects.none())
-    group = forms.ModelChoiceField(label="党小组", queryset=Organisation.objects.none(), required=False)
+    group = GroupChoiceField(label="党小组", queryset=Organisation.objects.none(), required=False)
     joined_on = forms.DateField(label="入党日期", widget=DATE, required=False)
     converted_on = forms.DateField(label="转正日期", widget=DATE, required=False)
     work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
@@ -31,8 +37,9 @@ class MemberForm(BootstrapForm):
     is_mobile = forms.BooleanField(label="流动党员", required=False)
     mobile_destination = forms.CharField(label="外出流向", max_length=200, required=False)
     dues_category = forms.ChoiceField(label="党费类别", choices=DuesCategory.choices)
-    dues_base = forms.DecimalField(label="党费基数（元/月）", max_digits=10, decimal_places=2, min_value=0,
-                                   required=False)
+    dues_base = forms.DecimalField(
+        label="党费基数（元/月）", max_digits=10, decimal_places=2, min_value=0, required=False
+    )
 
     def __init__(self, *args: Any, branches: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,9 +50,9 @@ class MemberForm(BootstrapForm):
         branch_field.queryset = branches.filter(kind="branch", is_active=True).order_by("path")
         group_field.queryset = (
             Organisation.objects.filter(kind="group", is_active=True, parent__in=branch_field.queryset)
-            .select_related("parent").order_by("path")
+            .select_related("parent")
+            .order_by("path")
         )
-        group_field.label_from_instance = lambda g: f"{g.parent.short_name or g.parent.name} / {g.name}"
         if editing:
             self.fields["id_number"].help_text = "显示为脱敏号码，保持不变即不修改；更正时请输入完整号码"
             # Category and standing change with a date and a reason (状态变更); the branch by transfer.
@@ -73,8 +80,9 @@ class StatusChangeForm(BootstrapForm):
 
 class TransferForm(BootstrapForm):
     kind = forms.ChoiceField(label="转接类型", choices=[c for c in Transfer.Kind.choices if c[0] != "in"])
-    to_branch = forms.ModelChoiceField(label="转入党支部（系统内）", queryset=Organisation.objects.none(),
-                                       required=False)
+    to_branch = forms.ModelChoiceField(
+        label="转入党支部（系统内）", queryset=Organisation.objects.none(), required=False
+    )
     outside_organisation = forms.CharField(label="转往的党组织（系统外）", max_length=200, required=False)
     transferred_on = forms.DateField(label="转接日期", widget=DATE)
     letter_number = forms.CharField(label="介绍信编号", max_length=50, required=False)

@@ -133,7 +133,9 @@ class Placement(models.Model):
     """Where a member belonged (branch and group) from `start_on` to `end_on` (exclusive; open when
     null). One open row per member; services close and open rows on every move."""
 
-    member = models.ForeignKey(Member, verbose_name="党员", related_name="placements", on_delete=models.PROTECT)
+    member = models.ForeignKey(
+        Member, verbose_name="党员", related_name="placements", on_delete=models.PROTECT
+    )
     branch = models.ForeignKey(
         "orgs.Organisation", verbose_name="党支部", related_name="placements", on_delete=models.PROTECT
     )
@@ -160,6 +162,9 @@ class Placement(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.branch_id} {self.start_on}—{self.end_on or '至今'}"
+
 
 class StatusChange(models.Model):
     """History of 人员类别 and 党籍状态: the category on a date is the last change on or before it."""
@@ -185,9 +190,12 @@ class StatusChange(models.Model):
         ordering = ["member", "effective_on", "id"]
         indexes = [models.Index(fields=["member", "field", "effective_on"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} {self.old_label}→{self.new_label} {self.effective_on}"
+
     def label(self, value: str) -> str:
         choices = Category if self.field == self.Field.CATEGORY else Standing
-        return dict(choices.choices).get(value, value)
+        return str(dict(choices.choices).get(value, value))
 
     @property
     def old_label(self) -> str:
@@ -206,14 +214,24 @@ class Transfer(models.Model):
         IN = "in", "从系统外转入"
         OUT = "out", "转出到系统外"
 
-    member = models.ForeignKey(Member, verbose_name="党员", related_name="transfers", on_delete=models.PROTECT)
+    member = models.ForeignKey(
+        Member, verbose_name="党员", related_name="transfers", on_delete=models.PROTECT
+    )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     from_branch = models.ForeignKey(
-        "orgs.Organisation", verbose_name="转出党支部", null=True, blank=True, related_name="+",
+        "orgs.Organisation",
+        verbose_name="转出党支部",
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.PROTECT,
     )
     to_branch = models.ForeignKey(
-        "orgs.Organisation", verbose_name="转入党支部", null=True, blank=True, related_name="+",
+        "orgs.Organisation",
+        verbose_name="转入党支部",
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.PROTECT,
     )
     outside_organisation = models.CharField("系统外党组织", max_length=200, blank=True)
@@ -228,3 +246,6 @@ class Transfer(models.Model):
         verbose_name = "组织关系转接"
         verbose_name_plural = "组织关系转接"
         ordering = ["-transferred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.transferred_on}"

@@ -17,7 +17,9 @@ def member_search(user: Any, params: Any, perm: str = "members.view") -> QuerySe
     qs = members_for(user, perm).select_related("branch", "group")
     q = (params.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(phone__icontains=q) | Q(post__icontains=q) | Q(id_number=q.upper()))
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(phone__icontains=q) | Q(post__icontains=q) | Q(id_number=q.upper())
+        )
     branch = params.get("branch")
     if branch and str(branch).isdigit():
         # Any organisation: its subtree's branches (a 党委 or 党总支 at any depth), or a 党小组's members.
@@ -55,9 +57,11 @@ def _party_members_on(on: dt.date) -> QuerySet:
 
     latest = (
         StatusChange.objects.filter(member_id=OuterRef("pk"), field="category", effective_on__lte=on)
-        .order_by("-effective_on", "-id").values("new_value")[:1]
+        .order_by("-effective_on", "-id")
+        .values("new_value")[:1]
     )
     return (
         Member.objects.annotate(category_on=Subquery(latest))
-        .filter(category_on__in=["full", "probationary"]).values("pk")
+        .filter(category_on__in=["full", "probationary"])
+        .values("pk")
     )

@@ -23,9 +23,28 @@ from zhibu.members.models import (
 from zhibu.orgs.models import Organisation
 
 EDITABLE_FIELDS = (
-    "name", "gender", "ethnicity", "id_number", "birth_date", "education", "category", "branch", "group",
-    "joined_on", "converted_on", "work_unit", "post", "phone", "address", "standing", "is_lost_contact",
-    "lost_contact_on", "is_mobile", "mobile_destination", "dues_category", "dues_base",
+    "name",
+    "gender",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "education",
+    "category",
+    "branch",
+    "group",
+    "joined_on",
+    "converted_on",
+    "work_unit",
+    "post",
+    "phone",
+    "address",
+    "standing",
+    "is_lost_contact",
+    "lost_contact_on",
+    "is_mobile",
+    "mobile_destination",
+    "dues_category",
+    "dues_base",
 )
 # What an update's before/after shows: the record, not the bookkeeping timestamps.
 _AUDITED = (*EDITABLE_FIELDS, "is_active")
@@ -51,8 +70,12 @@ def member_problems(data: dict[str, Any], *, on: dt.date | None = None) -> dict[
         if gender and gender != parsed.gender:
             expected = "男" if parsed.gender == idnumber.MALE else "女"
             problems["gender"] = f"性别与公民身份号码不一致（号码第17位表示{expected}）"
-    for name, label in (("birth_date", "出生日期"), ("joined_on", "入党日期"), ("converted_on", "转正日期"),
-                        ("lost_contact_on", "失联日期")):
+    for name, label in (
+        ("birth_date", "出生日期"),
+        ("joined_on", "入党日期"),
+        ("converted_on", "转正日期"),
+        ("lost_contact_on", "失联日期"),
+    ):
         value = data.get(name)
         if value and value > on:
             problems.setdefault(name, f"{label}不能晚于今天")
@@ -69,9 +92,8 @@ def member_problems(data: dict[str, Any], *, on: dt.date | None = None) -> dict[
     if joined and converted and converted < joined:
         problems.setdefault("converted_on", "转正日期不能早于入党日期")
     birth = data.get("birth_date") or (parsed.birth_date if parsed else None)
-    if birth and joined:
-        if full_years_between(birth, joined) < 18:
-            problems.setdefault("joined_on", "入党时未满18周岁（发展党员工作细则 B-1）")
+    if birth and joined and full_years_between(birth, joined) < 18:
+        problems.setdefault("joined_on", "入党时未满18周岁（发展党员工作细则 B-1）")
     if data.get("is_lost_contact") and not data.get("lost_contact_on"):
         problems.setdefault("lost_contact_on", "失联党员必须填写失联日期")
     if not data.get("is_lost_contact") and data.get("lost_contact_on"):
@@ -141,16 +163,33 @@ def member_create(*, actor: Any, start_on: dt.date | None = None, reason: str = 
     previous = ""
     if member.category == Category.FULL and member.joined_on and member.converted_on:
         StatusChange.objects.create(
-            member=member, field=StatusChange.Field.CATEGORY, old_value="", new_value=Category.PROBATIONARY,
-            effective_on=member.joined_on, reason=reason or "登记", actor=_user(actor),
+            member=member,
+            field=StatusChange.Field.CATEGORY,
+            old_value="",
+            new_value=Category.PROBATIONARY,
+            effective_on=member.joined_on,
+            reason=reason or "登记",
+            actor=_user(actor),
         )
         previous = Category.PROBATIONARY
     StatusChange.objects.create(
-        member=member, field=StatusChange.Field.CATEGORY, old_value=previous, new_value=member.category,
-        effective_on=_category_since(member) or since, reason=reason or "登记", actor=_user(actor),
+        member=member,
+        field=StatusChange.Field.CATEGORY,
+        old_value=previous,
+        new_value=member.category,
+        effective_on=_category_since(member) or since,
+        reason=reason or "登记",
+        actor=_user(actor),
     )
+    if member.standing != Standing.NORMAL:
+        # Registered with a 党籍状态 already changed (an import of an old 台账): keep it as history,
+        # and someone who has left (出党, 去世) is out of the registry from the start.
+        _standing_changed(member, Standing.NORMAL, since, reason or "登记", actor)
     audit_record(
-        actor=actor, action=AuditEvent.Action.CREATE, obj=member, organisation=member.branch,
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=member,
+        organisation=member.branch,
         after=_snapshot(member),
     )
     return member
@@ -193,8 +232,13 @@ def member_update(
         _move(member, on, reason or "调整所在组织")
     if member.category != old_category:
         StatusChange.objects.create(
-            member=member, field=StatusChange.Field.CATEGORY, old_value=old_category, new_value=member.category,
-            effective_on=_category_since(member) or on, reason=reason or "信息维护", actor=_user(actor),
+            member=member,
+            field=StatusChange.Field.CATEGORY,
+            old_value=old_category,
+            new_value=member.category,
+            effective_on=_category_since(member) or on,
+            reason=reason or "信息维护",
+            actor=_user(actor),
         )
     if member.standing != old_standing:
         _standing_changed(member, old_standing, on, reason or "信息维护", actor)
@@ -203,8 +247,13 @@ def member_update(
         old["id_number"], new["id_number"] = idnumber.mask(old_id), idnumber.mask(member.id_number)
     if old or new:
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=member, organisation=member.branch,
-            before=old, after=new, note=reason,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=member,
+            organisation=member.branch,
+            before=old,
+            after=new,
+            note=reason,
         )
     return member
 
@@ -213,19 +262,28 @@ def _move(member: Member, on: dt.date, reason: str) -> None:
     current = Placement.objects.select_for_update().filter(member=member, end_on__isnull=True).first()
     if current is not None:
         if on < current.start_on:
-            raise ValidationError({"effective_on": [f"生效日期不能早于当前隶属关系的开始日期{current.start_on}"]})
+            raise ValidationError(
+                {"effective_on": [f"生效日期不能早于当前隶属关系的开始日期{current.start_on}"]}
+            )
         if current.branch_id == member.branch_id and current.group_id == member.group_id:
             return
         current.end_on = on
         current.save(update_fields=["end_on"])
     if member.is_active:
-        Placement.objects.create(member=member, branch=member.branch, group=member.group, start_on=on, reason=reason)
+        Placement.objects.create(
+            member=member, branch=member.branch, group=member.group, start_on=on, reason=reason
+        )
 
 
 def _standing_changed(member: Member, old: str, on: dt.date, reason: str, actor: Any) -> None:
     StatusChange.objects.create(
-        member=member, field=StatusChange.Field.STANDING, old_value=old, new_value=member.standing,
-        effective_on=on, reason=reason, actor=_user(actor),
+        member=member,
+        field=StatusChange.Field.STANDING,
+        old_value=old,
+        new_value=member.standing,
+        effective_on=on,
+        reason=reason,
+        actor=_user(actor),
     )
     leaves = member.standing in (Standing.LEFT, Standing.DECEASED)
     if leaves and member.is_active:
@@ -244,7 +302,10 @@ def member_change_status(
     if effective_on > today():
         raise ValidationError({"effective_on": ["生效日期不能晚于今天"]})
     member = Member.objects.select_for_update().get(pk=member.pk)
-    current = {StatusChange.Field.CATEGORY: member.category, StatusChange.Field.STANDING: member.standing}
+    current: dict[str, str] = {
+        StatusChange.Field.CATEGORY: member.category,
+        StatusChange.Field.STANDING: member.standing,
+    }
     if field in current and current[field] == new_value:
         label = StatusChange(field=field).label(new_value)
         raise ValidationError({"new_value": [f"{member.name}的{StatusChange.Field(field).label}已是{label}"]})
@@ -256,14 +317,24 @@ def member_change_status(
             data["converted_on"] = effective_on
         return member_update(actor=actor, member=member, effective_on=effective_on, reason=reason, **data)
     if field == StatusChange.Field.STANDING:
-        return member_update(actor=actor, member=member, effective_on=effective_on, reason=reason, standing=new_value)
+        return member_update(
+            actor=actor, member=member, effective_on=effective_on, reason=reason, standing=new_value
+        )
     raise ValidationError({"field": ["未知的变更项目"]})
 
 
 @transaction.atomic
 def member_transfer(
-    *, actor: Any, member: Member, kind: str, transferred_on: dt.date, to_branch: Organisation | None = None,
-    to_group: Organisation | None = None, outside_organisation: str = "", letter_number: str = "", reason: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    kind: str,
+    transferred_on: dt.date,
+    to_branch: Organisation | None = None,
+    to_group: Organisation | None = None,
+    outside_organisation: str = "",
+    letter_number: str = "",
+    reason: str = "",
 ) -> Transfer:
     """组织关系转接: within the system (to another branch), or out of it (the person leaves the
     registry, history kept). Transfers in from outside are new registrations (`member_create`)."""
@@ -287,8 +358,12 @@ def member_transfer(
         if to_group is not None and to_group.parent_id != to_branch.pk:
             raise ValidationError({"to_group": [f"党小组{to_group.name}不属于{to_branch.name}"]})
         member_update(
-            actor=actor, member=member, effective_on=transferred_on, reason=reason or "组织关系转接",
-            branch=to_branch, group=to_group,
+            actor=actor,
+            member=member,
+            effective_on=transferred_on,
+            reason=reason or "组织关系转接",
+            branch=to_branch,
+            group=to_group,
         )
     elif kind == Transfer.Kind.OUT:
         if not outside_organisation.strip():
@@ -299,13 +374,23 @@ def member_transfer(
     else:
         raise ValidationError({"kind": ["转入请使用“新增党员”登记"]})
     transfer = Transfer.objects.create(
-        member=member, kind=kind, from_branch=from_branch, to_branch=to_branch if kind == "internal" else None,
-        outside_organisation=outside_organisation, transferred_on=transferred_on, letter_number=letter_number,
-        reason=reason, actor=_user(actor),
+        member=member,
+        kind=kind,
+        from_branch=from_branch,
+        to_branch=to_branch if kind == "internal" else None,
+        outside_organisation=outside_organisation,
+        transferred_on=transferred_on,
+        letter_number=letter_number,
+        reason=reason,
+        actor=_user(actor),
     )
     audit_record(
-        actor=actor, action=AuditEvent.Action.TRANSFER, obj=member, organisation=from_branch,
-        before={"branch": from_branch.pk}, after=snapshot(transfer),
+        actor=actor,
+        action=AuditEvent.Action.TRANSFER,
+        obj=member,
+        organisation=from_branch,
+        before={"branch": from_branch.pk},
+        after=snapshot(transfer),
         note=reason,
     )
     return transfer
@@ -314,7 +399,11 @@ def member_transfer(
 def member_reveal_id_number(*, actor: Any, member: Member, ip_address: str | None = None) -> str:
     """The full 公民身份号码, logged (MEM-6)."""
     audit_record(
-        actor=actor, action=AuditEvent.Action.VIEW_SENSITIVE, obj=member, organisation=member.branch,
-        note="查看完整公民身份号码", ip_address=ip_address,
+        actor=actor,
+        action=AuditEvent.Action.VIEW_SENSITIVE,
+        obj=member,
+        organisation=member.branch,
+        note="查看完整公民身份号码",
+        ip_address=ip_address,
     )
     return member.id_number

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from zhibu.accounts.scoping import get_member_or_404, in_scope, orgs_for, require_perm
+from zhibu.accounts.http import AuthedRequest
+from zhibu.accounts.scoping import get_member_or_404, has_perm, in_scope, orgs_for, require_perm
 from zhibu.lib.dates import today
 from zhibu.lib.forms import apply_errors
 from zhibu.members import services
@@ -26,12 +28,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page_obj": page,
         "filters": {name: request.GET.get(name, "") for name in FILTERS},
-        "branches": orgs_for(request.user, "members.view").filter(
-            kind__in=["general_branch", "branch", "group"], is_active=True
-        ).order_by("path"),
+        "branches": orgs_for(request.user, "members.view")
+        .filter(kind__in=["general_branch", "branch", "group"], is_active=True)
+        .order_by("path"),
         "categories": Category.choices,
         "standings": Standing.choices,
-        "can_edit": bool(orgs_for(request.user, "members.edit").exists()),
+        "can_edit": has_perm(request.user, "members.edit"),
+        "can_full_export": has_perm(request.user, "members.id_number"),
     }
     return render(request, "members/list.html", context)
 
@@ -63,7 +66,13 @@ def member_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     value = services.member_reveal_id_number(
         actor=request.user, member=member, ip_address=request.META.get("REMOTE_ADDR")
     )
-    return HttpResponse(f'<span id="id-number">{value}</span>')
+    return HttpResponse(
+        format_html(
+            '<span id="id-number-box"><span id="id-number"><code>{}</code></span>'
+            ' <span class="text-muted small">（本次查看已记入审计日志）</span></span>',
+            value,
+        )
+    )
 
 
 @require_perm("members.edit")
@@ -91,8 +100,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The form shows the masked number (MEM-6: the full one only through the logged reveal); sent back
     # unchanged it means "keep the number", a new full number corrects it.
     initial = {name: getattr(member, name) for name in names} | {"id_number": member.masked_id_number}
-    form = MemberForm(request.POST or None, branches=orgs_for(request.user, "members.edit"), editing=True,
-                      initial=initial)
+    form = MemberForm(
+        request.POST or None, branches=orgs_for(request.user, "members.edit"), editing=True, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("category", "branch", "group")}
         if data.get("id_number") == member.masked_id_number:
@@ -108,7 +118,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存。")
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "title": f"编辑：{member.name}", "member": member})
+    return render(
+        request, "members/form.html", {"form": form, "title": f"编辑：{member.name}", "member": member}
+    )
 
 
 @require_perm("members.edit")
@@ -119,15 +131,21 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.member_change_status(
-                actor=request.user, member=member, field=data["field"], new_value=data["new_value"],
-                effective_on=data["effective_on"], reason=data["reason"],
+                actor=request.user,
+                member=member,
+                field=data["field"],
+                new_value=data["new_value"],
+                effective_on=data["effective_on"],
+                reason=data["reason"],
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, "状态变更已登记。")
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "title": f"状态变更：{member.name}", "member": member})
+    return render(
+        request, "members/form.html", {"form": form, "title": f"状态变更：{member.name}", "member": member}
+    )
 
 
 @require_perm("members.edit")
@@ -146,11 +164,15 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             if in_scope(request.user, "members.view", Member.objects.get(pk=member.pk).branch):
                 return redirect("members:detail", pk=member.pk)
             return redirect("members:list")
-    return render(request, "members/form.html", {"form": form, "title": f"组织关系转接：{member.name}", "member": member})
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "title": f"组织关系转接：{member.name}", "member": member},
+    )
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthedRequest) -> HttpResponse:
     """A member's own record (SPEC §0: every member sees their own)."""
     if request.user.member_id is None:
         raise Http404("您的账号没有关联党员信息")

@@ -3,13 +3,11 @@ from typing import Any
 from django import forms
 
 from zhibu.accounts.forms import BootstrapForm
+from zhibu.lib.forms import MemberChoiceField, OrganisationChoiceField
+from zhibu.members.models import Member
 from zhibu.orgs.models import CommitteePost, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _org_choice_label(o: Organisation) -> str:
-    return f"{'　' * o.depth}{o.name}（{o.code}）"
 
 
 class OrganisationForm(BootstrapForm):
@@ -17,7 +15,7 @@ class OrganisationForm(BootstrapForm):
     name = forms.CharField(label="组织名称", max_length=100)
     short_name = forms.CharField(label="简称", max_length=50, required=False)
     kind = forms.ChoiceField(label="组织类型", choices=Organisation.Kind.choices)
-    parent = forms.ModelChoiceField(label="上级组织", queryset=Organisation.objects.none(), required=False)
+    parent = OrganisationChoiceField(label="上级组织", queryset=Organisation.objects.none(), required=False)
     founded_on = forms.DateField(label="成立日期", required=False, widget=DATE)
     unit_name = forms.CharField(label="所在单位", max_length=100, required=False)
     is_village_or_community = forms.BooleanField(label="村或社区党组织（任期5年）", required=False)
@@ -30,14 +28,13 @@ class OrganisationForm(BootstrapForm):
         field = self.fields["parent"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = parents.exclude(kind="group")
-        field.label_from_instance = _org_choice_label
         if editing:
             # The place in the tree changes only through 调整隶属关系, which keeps history.
             del self.fields["parent"]
 
 
 class MoveForm(BootstrapForm):
-    new_parent = forms.ModelChoiceField(label="新的上级组织", queryset=Organisation.objects.none())
+    new_parent = OrganisationChoiceField(label="新的上级组织", queryset=Organisation.objects.none())
     moved_on = forms.DateField(label="调整日期", widget=DATE)
     reason = forms.CharField(label="原因或依据", max_length=200)
 
@@ -46,7 +43,6 @@ class MoveForm(BootstrapForm):
         field = self.fields["new_parent"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = parents.exclude(kind="group")
-        field.label_from_instance = _org_choice_label
 
 
 class DissolveForm(BootstrapForm):
@@ -57,14 +53,18 @@ class DissolveForm(BootstrapForm):
 class CommitteeForm(BootstrapForm):
     elected_on = forms.DateField(label="选举日期", widget=DATE)
     term_start = forms.DateField(label="任期开始", widget=DATE, required=False, help_text="默认为选举日期")
-    term_end = forms.DateField(label="任期届满", widget=DATE, required=False,
-                               help_text="默认按每届3年（村、社区5年）计算（规则 A-3）")
+    term_end = forms.DateField(
+        label="任期届满",
+        widget=DATE,
+        required=False,
+        help_text="默认按每届3年（村、社区5年）计算（规则 A-3）",
+    )
     approval_ref = forms.CharField(label="上级批复文号", max_length=100, required=False)
     notes = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class SeatForm(BootstrapForm):
-    member = forms.ModelChoiceField(label="党员", queryset=None)  # type: ignore[arg-type]
+    member = MemberChoiceField(label="党员", queryset=Member.objects.none())
     post = forms.ChoiceField(label="职务", choices=CommitteePost.choices)
     start_on = forms.DateField(label="任职日期", widget=DATE)
 
@@ -73,7 +73,6 @@ class SeatForm(BootstrapForm):
         field = self.fields["member"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = members
-        field.label_from_instance = lambda m: f"{m.name}（{m.branch.short_name or m.branch.name}）"
 
 
 class SeatEndForm(BootstrapForm):
@@ -82,7 +81,7 @@ class SeatEndForm(BootstrapForm):
 
 
 class ContactPointForm(BootstrapForm):
-    leader = forms.ModelChoiceField(label="联系领导（党委班子成员）", queryset=None)  # type: ignore[arg-type]
+    leader = forms.ModelChoiceField(label="联系领导（党委班子成员）", queryset=Member.objects.none())
     start_on = forms.DateField(label="开始日期", widget=DATE)
     focus = forms.CharField(label="联系重点", max_length=200, required=False)
 
@@ -95,7 +94,9 @@ class ContactPointForm(BootstrapForm):
 
 class VisitForm(BootstrapForm):
     visited_on = forms.DateField(label="日期", widget=DATE)
-    kind = forms.ChoiceField(label="方式", choices=[(k, k) for k in ("调研指导", "督促检查", "讲党课", "座谈交流", "其他")])
+    kind = forms.ChoiceField(
+        label="方式", choices=[(k, k) for k in ("调研指导", "督促检查", "讲党课", "座谈交流", "其他")]
+    )
     summary = forms.CharField(label="内容摘要", widget=forms.Textarea(attrs={"rows": 3}))
 
 

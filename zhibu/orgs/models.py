@@ -20,7 +20,12 @@ class Organisation(models.Model):
     short_name = models.CharField("简称", max_length=50, blank=True)
     kind = models.CharField("组织类型", max_length=20, choices=Kind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级组织", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
     )
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
@@ -69,7 +74,9 @@ ALLOWED_PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
 class OrganisationMove(models.Model):
     """History of a node's place in the tree (ORG-1: moves keep history)."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name="党组织", related_name="moves", on_delete=models.PROTECT)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="党组织", related_name="moves", on_delete=models.PROTECT
+    )
     from_parent = models.ForeignKey(
         Organisation, verbose_name="原上级", null=True, related_name="+", on_delete=models.PROTECT
     )
@@ -85,6 +92,9 @@ class OrganisationMove(models.Model):
         verbose_name = "隶属关系调整"
         verbose_name_plural = "隶属关系调整"
         ordering = ["-moved_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} 调整隶属 {self.moved_on}"
 
 
 class BranchCommittee(models.Model):
@@ -109,7 +119,9 @@ class BranchCommittee(models.Model):
             models.UniqueConstraint(
                 fields=["organisation"], condition=models.Q(is_current=True), name="one_current_committee"
             ),
-            models.CheckConstraint(condition=models.Q(term_end__gt=models.F("term_start")), name="term_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(term_end__gt=models.F("term_start")), name="term_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,7 +229,7 @@ class FourSyncRecord(models.Model):
     @property
     def items(self) -> list[tuple[str, bool]]:
         return [
-            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            (str(getattr(self._meta.get_field(name), "verbose_name", name)), getattr(self, name))
             for name in ("org_set_up", "cadres_assigned", "rules_made", "work_assessed")
         ]
 

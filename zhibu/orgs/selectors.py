@@ -86,10 +86,11 @@ def committee_warnings(
         maximum = rule_int("branch.max_members")
         if member_count > maximum:
             out.append(Warning("warning", f"党员{member_count}人，超过{maximum}人，一般应分设党支部", "A-1"))
+    body = "支部委员会" if organisation.kind == Organisation.Kind.BRANCH else "委员会"
     needs_committee = full_count >= rule_int("committee.required_from_full_members")
     if committee is None:
         if needs_committee:
-            out.append(Warning("danger", f"正式党员{full_count}人（≥7），应选举产生支部委员会", "A-2"))
+            out.append(Warning("danger", f"正式党员{full_count}人（≥7），应选举产生{body}", "A-2"))
         return out
     if committee.term_end < on:
         out.append(Warning("danger", f"委员会任期已于{cn_date(committee.term_end)}届满，应按期换届", "A-3"))

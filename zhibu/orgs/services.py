@@ -138,7 +138,7 @@ def organisation_move(
     descendants = list(
         Organisation.objects.filter(path__startswith=old_path).exclude(pk=org.pk).order_by("depth")
     )
-    by_id = {org.pk: org}
+    by_id: dict[int | None, Organisation] = {org.pk: org}
     for node in descendants:
         parent = by_id[node.parent_id]
         node.path = f"{parent.path}{node.pk}/"

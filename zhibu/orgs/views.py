@@ -52,8 +52,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overview": branch_overview(org),
         "children": org.children.filter(is_active=True).order_by("sort_order", "code"),
         "moves": org.moves.select_related("from_parent", "to_parent")[:10],
-        "contact_points": ContactPoint.objects.filter(organisation=org).select_related("leader")
-        .prefetch_related("visits").order_by("-start_on"),
+        "contact_points": ContactPoint.objects.filter(organisation=org)
+        .select_related("leader")
+        .prefetch_related("visits")
+        .order_by("-start_on"),
         "four_sync": FourSyncRecord.objects.filter(organisation=org).first(),
         "can_structure": in_scope(user, "orgs.structure", org),
         "can_committee": in_scope(user, "orgs.committee", org) and org.kind != "group",
@@ -92,10 +94,22 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_perm("orgs.structure")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_org_or_404(request.user, "orgs.structure", pk)
-    fields = ("code", "name", "short_name", "kind", "founded_on", "unit_name", "is_village_or_community",
-              "address", "phone", "sort_order")
+    fields = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "founded_on",
+        "unit_name",
+        "is_village_or_community",
+        "address",
+        "phone",
+        "sort_order",
+    )
     form = OrganisationForm(
-        request.POST or None, parents=_structure_parents(request.user), editing=True,
+        request.POST or None,
+        parents=_structure_parents(request.user),
+        editing=True,
         initial={name: getattr(org, name) for name in fields},
     )
     if request.method == "POST" and form.is_valid():
@@ -137,7 +151,9 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{org.name}已撤销（历史记录保留）。")
             return redirect("orgs:tree")
-    return render(request, "orgs/form.html", {"form": form, "title": f"撤销：{org.name}", "org": org, "danger": True})
+    return render(
+        request, "orgs/form.html", {"form": form, "title": f"撤销：{org.name}", "org": org, "danger": True}
+    )
 
 
 @require_perm("orgs.committee")
@@ -176,7 +192,11 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存。")
             return redirect("orgs:detail", pk=committee.organisation_id)
-    return render(request, "orgs/form.html", {"form": form, "title": f"修改届次：{committee}", "org": committee.organisation})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "title": f"修改届次：{committee}", "org": committee.organisation},
+    )
 
 
 @require_perm("orgs.committee")
@@ -185,7 +205,8 @@ def seat_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = committee.organisation
     candidates = (
         Member.objects.filter(branch__path__startswith=org.path, is_active=True, category="full")
-        .select_related("branch").order_by("branch__path", "name")
+        .select_related("branch")
+        .order_by("branch__path", "name")
     )
     form = SeatForm(request.POST or None, members=candidates, initial={"start_on": committee.term_start})
     if request.method == "POST" and form.is_valid():
@@ -201,7 +222,9 @@ def seat_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("orgs.committee")
 def seat_end(request: HttpRequest, pk: int) -> HttpResponse:
-    seat = get_object_or_404(CommitteeMember.objects.select_related("committee__organisation", "member"), pk=pk)
+    seat = get_object_or_404(
+        CommitteeMember.objects.select_related("committee__organisation", "member"), pk=pk
+    )
     org = seat.committee.organisation
     if not in_scope(request.user, "orgs.committee", org):
         raise Http404("未找到该委员")
@@ -223,16 +246,22 @@ def _leaders(user: Any) -> Any:
     scope = orgs_for(user, "orgs.oversight").filter(kind__in=["party_committee", "general_branch"])
     return (
         members_for(user, "members.view")
-        .filter(committee_seats__committee__organisation__in=scope, committee_seats__committee__is_current=True,
-                committee_seats__end_on__isnull=True)
-        .distinct().order_by("name")
+        .filter(
+            committee_seats__committee__organisation__in=scope,
+            committee_seats__committee__is_current=True,
+            committee_seats__end_on__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
     )
 
 
 @require_perm("orgs.oversight")
 def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_org_or_404(request.user, "orgs.oversight", pk)
-    form = ContactPointForm(request.POST or None, leaders=_leaders(request.user), initial={"start_on": today()})
+    form = ContactPointForm(
+        request.POST or None, leaders=_leaders(request.user), initial={"start_on": today()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_point_create(actor=request.user, organisation=org, **form.cleaned_data)

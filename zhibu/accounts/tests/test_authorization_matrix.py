@@ -24,8 +24,16 @@ from zhibu.members.tests.factories import make_id_number
 from zhibu.orgs import services as org_services
 
 PERSONAS = (
-    "anonymous", "outsider", "member_a", "secretary_a", "secretary_b", "officer", "admin", "inspector",
-    "rater", "auditor",
+    "anonymous",
+    "outsider",
+    "member_a",
+    "secretary_a",
+    "secretary_b",
+    "officer",
+    "admin",
+    "inspector",
+    "rater",
+    "auditor",
 )
 LOGGED_IN = PERSONAS[1:]
 ORG_VIEWERS = ("admin", "officer", "secretary_a", "secretary_b", "inspector", "rater")
@@ -82,7 +90,9 @@ MATRIX: dict[str, Row] = {
         "get", lambda o: f"/accounts/users/{o['users']['secretary_a'].pk}/", every("admin")
     ),
     "accounts:role_grant": Row(
-        "post", lambda o: f"/accounts/users/{o['users']['outsider'].pk}/roles/", every("admin", status=302),
+        "post",
+        lambda o: f"/accounts/users/{o['users']['outsider'].pk}/roles/",
+        every("admin", status=302),
         data=lambda o: {"role": "inspector", "organisation": o["world"].committee.pk},
     ),
     "accounts:role_revoke": Row(
@@ -91,11 +101,15 @@ MATRIX: dict[str, Row] = {
         every("admin", status=302),
     ),
     "accounts:user_password_reset": Row(
-        "post", lambda o: f"/accounts/users/{o['users']['secretary_a'].pk}/password/", every("admin", status=302),
+        "post",
+        lambda o: f"/accounts/users/{o['users']['secretary_a'].pk}/password/",
+        every("admin", status=302),
         data={"password": "Another-pass-2026"},
     ),
     "accounts:user_unlock": Row(
-        "post", lambda o: f"/accounts/users/{o['users']['secretary_a'].pk}/unlock/", every("admin", status=302)
+        "post",
+        lambda o: f"/accounts/users/{o['users']['secretary_a'].pk}/unlock/",
+        every("admin", status=302),
     ),
     # --- organisations
     "orgs:tree": Row("get", lambda o: "/orgs/", every(*ORG_VIEWERS)),
@@ -108,9 +122,13 @@ MATRIX: dict[str, Row] = {
     ),
     "orgs:edit": Row("get", lambda o: f"/orgs/{o['world'].branch_a.pk}/edit/", every("admin", "officer")),
     "orgs:move": Row("get", lambda o: f"/orgs/{o['world'].branch_a.pk}/move/", every("admin", "officer")),
-    "orgs:dissolve": Row("get", lambda o: f"/orgs/{o['world'].branch_a.pk}/dissolve/", every("admin", "officer")),
+    "orgs:dissolve": Row(
+        "get", lambda o: f"/orgs/{o['world'].branch_a.pk}/dissolve/", every("admin", "officer")
+    ),
     "orgs:committee_elect": Row(
-        "get", lambda o: f"/orgs/{o['world'].branch_a.pk}/committee/elect/", _in_a(200, "officer", "secretary_a")
+        "get",
+        lambda o: f"/orgs/{o['world'].branch_a.pk}/committee/elect/",
+        _in_a(200, "officer", "secretary_a"),
     ),
     "orgs:contact_point_add": Row(
         "get", lambda o: f"/orgs/{o['world'].branch_a.pk}/contact-points/new/", every("officer")
@@ -120,11 +138,16 @@ MATRIX: dict[str, Row] = {
         "get", lambda o: f"/orgs/committees/{o['committee'].pk}/edit/", _in_a(200, "officer", "secretary_a")
     ),
     "orgs:seat_add": Row(
-        "get", lambda o: f"/orgs/committees/{o['committee'].pk}/seats/new/", _in_a(200, "officer", "secretary_a")
+        "get",
+        lambda o: f"/orgs/committees/{o['committee'].pk}/seats/new/",
+        _in_a(200, "officer", "secretary_a"),
     ),
-    "orgs:seat_end": Row("get", lambda o: f"/orgs/seats/{o['seat'].pk}/end/", _in_a(200, "officer", "secretary_a")),
-    "orgs:visit_add": Row("get", lambda o: f"/orgs/contact-points/{o['contact_point'].pk}/visits/new/",
-                          every("officer")),
+    "orgs:seat_end": Row(
+        "get", lambda o: f"/orgs/seats/{o['seat'].pk}/end/", _in_a(200, "officer", "secretary_a")
+    ),
+    "orgs:visit_add": Row(
+        "get", lambda o: f"/orgs/contact-points/{o['contact_point'].pk}/visits/new/", every("officer")
+    ),
     # --- members
     "members:list": Row("get", lambda o: "/members/", every(*MEMBER_VIEWERS)),
     "members:create": Row("get", lambda o: "/members/new/", every(*MEMBER_EDITORS)),
@@ -133,7 +156,9 @@ MATRIX: dict[str, Row] = {
     "members:import": Row("get", lambda o: "/members/import/", every(*MEMBER_EDITORS)),
     "members:import_template": Row("get", lambda o: "/members/import/template.xlsx", every(*MEMBER_EDITORS)),
     "members:detail": Row(
-        "get", lambda o: f"/members/{o['world'].member_in_a.pk}/", _in_a(200, "officer", "secretary_a", "inspector")
+        "get",
+        lambda o: f"/members/{o['world'].member_in_a.pk}/",
+        _in_a(200, "officer", "secretary_a", "inspector"),
     ),
     "members:edit": Row(
         "get", lambda o: f"/members/{o['world'].member_in_a.pk}/edit/", _in_a(200, "officer", "secretary_a")
@@ -142,10 +167,14 @@ MATRIX: dict[str, Row] = {
         "get", lambda o: f"/members/{o['world'].member_in_a.pk}/status/", _in_a(200, "officer", "secretary_a")
     ),
     "members:transfer": Row(
-        "get", lambda o: f"/members/{o['world'].member_in_a.pk}/transfer/", _in_a(200, "officer", "secretary_a")
+        "get",
+        lambda o: f"/members/{o['world'].member_in_a.pk}/transfer/",
+        _in_a(200, "officer", "secretary_a"),
     ),
     "members:reveal_id": Row(
-        "post", lambda o: f"/members/{o['world'].member_in_a.pk}/id-number/", _in_a(200, "officer", "secretary_a")
+        "post",
+        lambda o: f"/members/{o['world'].member_in_a.pk}/id-number/",
+        _in_a(200, "officer", "secretary_a"),
     ),
     # --- API: scoped exactly like the pages; anonymous callers get 401
     "api:api-root": Row("get", lambda o: "/api/", {}, default=404, anonymous=404),
@@ -158,18 +187,28 @@ MATRIX: dict[str, Row] = {
     ),
     "api:member_list": api("get", lambda o: "/api/members", every(*MEMBER_VIEWERS)),
     "api:member_detail": api(
-        "get", lambda o: f"/api/members/{o['world'].member_in_a.pk}",
+        "get",
+        lambda o: f"/api/members/{o['world'].member_in_a.pk}",
         _in_a(200, "officer", "secretary_a", "inspector"),
     ),
     "api:member_create": api(
-        "post", lambda o: "/api/members", every("officer", "secretary_a", status=201) | {"secretary_b": 422},
+        "post",
+        lambda o: "/api/members",
+        every("officer", "secretary_a", status=201) | {"secretary_b": 422},
         json=True,
-        data=lambda o: {"name": "新党员", "id_number": o["new_id_number"], "category": "applicant",
-                        "branch_id": o["world"].branch_a.pk},
+        data=lambda o: {
+            "name": "新党员",
+            "id_number": o["new_id_number"],
+            "category": "applicant",
+            "branch_id": o["world"].branch_a.pk,
+        },
     ),
     "api:member_update": api(
-        "patch", lambda o: f"/api/members/{o['world'].member_in_a.pk}", _in_a(200, "officer", "secretary_a"),
-        json=True, data={"phone": "13800000000"},
+        "patch",
+        lambda o: f"/api/members/{o['world'].member_in_a.pk}",
+        _in_a(200, "officer", "secretary_a"),
+        json=True,
+        data={"phone": "13800000000"},
     ),
     # --- audit
     "audit:list": Row("get", lambda o: "/audit/", every("auditor")),
@@ -185,7 +224,9 @@ def _walk(patterns: list[Any], namespace: str = "") -> list[str]:
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             names += _walk(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern):
-            names.append(f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>")
+            names.append(
+                f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>"
+            )
     return names
 
 
@@ -208,13 +249,20 @@ def objects(world: World) -> dict[str, Any]:
     a = world.branch_a
     committee = org_services.committee_elect(actor=None, organisation=a, elected_on=dt.date(2025, 1, 10))
     seat = org_services.committee_seat_add(
-        actor=None, committee=committee, member=world.member_in_a, post="secretary", start_on=dt.date(2025, 1, 10)
+        actor=None,
+        committee=committee,
+        member=world.member_in_a,
+        post="secretary",
+        start_on=dt.date(2025, 1, 10),
     )
     top_committee = org_services.committee_elect(
         actor=None, organisation=world.committee, elected_on=dt.date(2025, 1, 5)
     )
     org_services.committee_seat_add(
-        actor=None, committee=top_committee, member=world.member_in_b, post="secretary",
+        actor=None,
+        committee=top_committee,
+        member=world.member_in_b,
+        post="secretary",
         start_on=dt.date(2025, 1, 5),
     )
     point = org_services.contact_point_create(

@@ -259,13 +259,18 @@ def test_a_role_granted_twice_is_refused(client: Client, world: Any) -> None:
         ("secretary_a", Role.AUDITOR),
         ("admin", Role.ORG_OFFICER),  # 系统管理员 + 业务操作员
         ("officer", Role.SYSTEM_ADMIN),
+        ("rater", Role.AUDITOR),  # raters and inspectors operate too
+        ("inspector", Role.AUDITOR),
+        ("auditor", Role.INSPECTOR),
     ],
 )
 def test_separation_of_three_powers(client: Client, world: Any, persona: str, role: str) -> None:
     target = getattr(world, persona)
     held = set(RoleAssignment.objects.filter(user=target).values_list("role", flat=True))
     response = grant(admin_client(client, world), target, role, world.committee)
-    assert "三权分立：系统管理员、业务操作员、审计员不能由同一账号兼任" in flash(response)
+    messages = flash(response)
+    assert len(messages) == 1 and messages[0].startswith("三权分立：该账号已承担")
+    assert Role(role).label in messages[0]
     assert set(RoleAssignment.objects.filter(user=target).values_list("role", flat=True)) == held
     assert not events(target, "grant")
 
@@ -349,3 +354,32 @@ def test_password_reset_needs_post(client: Client, world: Any) -> None:
         .status_code
         == 405
     )
+
+
+def test_a_system_admin_may_also_be_a_member(world: Any) -> None:
+    world.admin.member = world.member_in_b
+    world.admin.save()
+    assignment = services.role_grant(
+        actor=world.officer, user=world.admin, role=Role.MEMBER, organisation=world.committee
+    )
+    assert assignment.organisation == world.branch_b
+
+
+def test_the_last_system_admin_role_cannot_be_revoked(world: Any) -> None:
+    only = RoleAssignment.objects.get(role=Role.SYSTEM_ADMIN)
+    with pytest.raises(ValidationError, match="最后一个系统管理员"):
+        services.role_revoke(actor=None, assignment=only)
+    assert RoleAssignment.objects.filter(pk=only.pk).exists()
+
+
+def test_an_admin_cannot_revoke_their_own_admin_role(client: Client, world: Any) -> None:
+    second = User.objects.create_user(username="admin2", password="Zhibu-test-2026")
+    RoleAssignment.objects.create(user=second, role=Role.SYSTEM_ADMIN, organisation=world.committee)
+    own = RoleAssignment.objects.get(user=world.admin, role=Role.SYSTEM_ADMIN)
+    client.force_login(world.admin)
+    response = client.post(f"/accounts/users/{world.admin.pk}/roles/{own.pk}/revoke/", follow=True)
+    assert "不能撤销自己的系统管理员角色" in response.content.decode()
+    assert RoleAssignment.objects.filter(pk=own.pk).exists()
+    # Another admin may.
+    services.role_revoke(actor=second, assignment=own)
+    assert not RoleAssignment.objects.filter(pk=own.pk).exists()

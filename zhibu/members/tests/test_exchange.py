@@ -484,7 +484,11 @@ def test_the_export_masks_id_numbers_by_default(world: Any) -> None:
     ids = [r[3] for r in rows[1:]]
     assert ids == [world.member_in_a.masked_id_number, world.member_in_b.masked_id_number]
     assert all("*" * 10 in value for value in ids)
-    assert AuditEvent.objects.count() == before
+    # The export itself is logged (personal data leaving the system), as an export, not a sensitive view.
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.order_by("-pk").first()
+    assert event is not None and event.action == AuditEvent.Action.EXPORT
+    assert event.after == {"count": 2, "filters": {}}
 
 
 def test_the_export_writes_labels_codes_and_dates(world: Any) -> None:

@@ -634,3 +634,19 @@ def test_revealing_an_id_number_is_logged(world: Any) -> None:
         world.branch_a,
     )
     assert value not in str(event.after) + str(event.note)
+
+
+def test_a_person_registered_as_deceased_is_kept_but_out_of_the_registry(world: Any) -> None:
+    member = make_member(
+        world.branch_a,
+        "已故党员",
+        standing="deceased",
+        joined_on=dt.date(1980, 7, 1),
+        converted_on=dt.date(1981, 7, 1),
+        birth=dt.date(1950, 3, 3),
+    )
+    member.refresh_from_db()
+    assert member.is_active is False
+    assert member.placements.get().end_on == member.placements.get().start_on
+    change = member.status_changes.get(field="standing")
+    assert (change.old_value, change.new_value) == ("normal", "deceased")

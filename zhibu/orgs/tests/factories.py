@@ -4,12 +4,17 @@ from zhibu.orgs import services
 from zhibu.orgs.models import Organisation
 
 
-def make_org(code: str, kind: str, parent: Organisation | None = None, name: str | None = None,
-             **extra: object) -> Organisation:
+def make_org(
+    code: str, kind: str, parent: Organisation | None = None, name: str | None = None, **extra: object
+) -> Organisation:
     """Create an organisation through the service, so path and depth are what production makes."""
     return services.organisation_create(
-        actor=None, code=code, name=name or f"{dict(Organisation.Kind.choices)[kind]}{code}", kind=kind,
-        parent=parent, **extra,
+        actor=None,
+        code=code,
+        name=name or f"{dict(Organisation.Kind.choices)[kind]}{code}",
+        kind=kind,
+        parent=parent,
+        **extra,
     )
 
 
