@@ -92,7 +92,7 @@ def role_grant(*, actor: Any, user: User, role: str, organisation: Any) -> RoleA
         )
     held = {a.role for a in RoleAssignment.objects.filter(user=user)}
     duty = separation_duty(role)
-    clash = {separation_duty(r) for r in held} - {duty, None}
+    clash = {d for d in (separation_duty(r) for r in held) if d is not None and d != duty}
     if duty is not None and clash:
         raise ValidationError(
             {
