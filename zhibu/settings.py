@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhibu.accounts",
     "zhibu.orgs",
     "zhibu.members",
+    "zhibu.rulebook",
     "zhibu.demo",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("orgs/", include("zhibu.orgs.urls")),
     path("members/", include("zhibu.members.urls")),
     path("audit/", include("zhibu.audit.urls")),
+    path("rules/", include("zhibu.rulebook.urls")),
     path("api/", api.urls),
 ]

@@ -13,6 +13,7 @@ def navigation(request: Any) -> dict[str, Any]:
             "members": has_perm(user, "members.view"),
             "accounts": has_perm(user, "accounts.manage"),
             "audit": has_perm(user, "audit.view"),
+            "rules": has_perm(user, "rules.manage"),
             "me": user.member_id is not None,
         },
         "user_roles": sorted(roles_of(user)),

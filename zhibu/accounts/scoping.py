@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the full 公民身份号码 (MEM-6); every full view is logged
     "members.id_number": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
     "accounts.manage": frozenset({R.SYSTEM_ADMIN}),
+    # the numbers of the rules (P-4): frequencies, thresholds, points
+    "rules.manage": frozenset({R.ORG_OFFICER}),
     "audit.view": frozenset({R.AUDITOR}),
 }
 

@@ -1,43 +1,119 @@
-"""The numbers of RULES.md, each with its source (P-4). Every rule reads its number from here;
-the values are the defaults of the national rules and the seed. (Per-year overrides by the org
-officer arrive with the settings page; callers already pass the year.)"""
+"""The numbers of RULES.md and the seed, each with its source (P-4 "the rules are settings").
+
+`CATALOGUE` holds every rule with its default; an org officer may change a value from a given year
+on (`zhibu.rulebook`, audited). Code reads rules through `rules_for(year)` — one query for all of
+them — or the `rule_int` / `rule_decimal` shortcuts for a single value.
+"""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from zhibu.lib.dates import today
 
 
 @dataclass(frozen=True)
 class Rule:
     key: str
-    value: object
+    default: int | Decimal
     label: str
     source: str
+    minimum: Decimal = Decimal(0)
+    maximum: Decimal | None = None
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def parse(self, raw: Any) -> int | Decimal:
+        """A typed value from text, or ValueError with a Chinese reason."""
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise ValueError(f"“{raw}”不是数字") from None
+        if self.kind is int and value != value.to_integral_value():
+            raise ValueError("应为整数")
+        if value < self.minimum or (self.maximum is not None and value > self.maximum):
+            upper = f"至{self.maximum}" if self.maximum is not None else "以上"
+            raise ValueError(f"取值范围为{self.minimum}{upper}")
+        return int(value) if self.kind is int else value
 
 
-_RULES = [
-    Rule("branch.min_full_members", 3, "党支部最少正式党员数", "支部工作条例 A-1"),
-    Rule("branch.max_members", 50, "党支部党员人数一般不超过", "支部工作条例 A-1"),
-    Rule("committee.required_from_full_members", 7, "正式党员达到此数应成立支委会", "支部工作条例 A-2"),
-    Rule("committee.min_size", 3, "支委会委员最少人数", "支部工作条例 A-2"),
-    Rule("committee.max_size", 7, "支委会委员最多人数", "支部工作条例 A-2"),
-    Rule("committee.term_years", 3, "支委会每届任期（年）", "支部工作条例 A-3"),
-    Rule("committee.term_years_village", 5, "村、社区党支部每届任期（年）", "支部工作条例 A-3"),
-    Rule("committee.expiry_warning_months", 6, "换届提醒提前月数", "本地做法 A-3 [L]"),
-    Rule("secretary.min_party_standing_years", 1, "支部书记一般应有党龄（年）", "支部工作条例 A-4"),
-    Rule("secretary.training_days", 7, "支部书记年培训不少于（天）", "种子文件 §二.1"),
-    Rule("dues.max_back_months", 6, "党费补交最多月数", "党费规定 C-6"),
-    Rule("dues.arrears_warning_months", 3, "党费欠缴提醒月数", "SPEC DUES-2"),
-    Rule("dues.arrears_flag_months", 6, "党费连续欠缴标记月数", "党费规定 C-8"),
-    Rule("assessment.performance_weight", Decimal("0.20"), "党建考评得分纳入业绩考核的权重", "种子文件 §四"),
+def _r(key: str, default: int | str, label: str, source: str, maximum: int | str | None = None) -> Rule:
+    value: int | Decimal = Decimal(default) if isinstance(default, str) else default
+    return Rule(key, value, label, source, maximum=Decimal(maximum) if maximum is not None else None)
+
+
+CATALOGUE: list[Rule] = [
+    _r("branch.min_full_members", 3, "党支部最少正式党员数（人）", "支部工作条例 A-1"),
+    _r("branch.max_members", 50, "党支部党员人数一般不超过（人）", "支部工作条例 A-1"),
+    _r("committee.required_from_full_members", 7, "正式党员达到此数应成立支委会（人）", "支部工作条例 A-2"),
+    _r("committee.min_size", 3, "支委会委员最少人数", "支部工作条例 A-2"),
+    _r("committee.max_size", 7, "支委会委员最多人数", "支部工作条例 A-2"),
+    _r("committee.term_years", 3, "支委会每届任期（年）", "支部工作条例 A-3"),
+    _r("committee.term_years_village", 5, "村、社区党支部每届任期（年）", "支部工作条例 A-3"),
+    _r("committee.expiry_warning_months", 6, "换届提醒提前月数", "本地做法 A-3 [L]"),
+    _r("secretary.min_party_standing_years", 1, "支部书记一般应有党龄（年）", "支部工作条例 A-4"),
+    _r("secretary.training_days", 7, "支部书记年培训不少于（天）", "种子文件 §二.1"),
+    _r("dues.max_back_months", 6, "党费补交最多月数", "党费规定 C-6"),
+    _r("dues.arrears_warning_months", 3, "党费欠缴提醒月数", "SPEC DUES-2"),
+    _r("dues.arrears_flag_months", 6, "党费连续欠缴标记月数", "党费规定 C-8"),
+    _r("assessment.performance_weight", "0.20", "党建考评得分纳入业绩考核的权重", "种子文件 §四", 1),
+    # Goals (GOAL-5): when an unfinished goal counts as at risk.
+    _r("goals.risk_lag_points", 20, "进度落后于时间进度多少个百分点视为有风险", "本地做法 [L]", 100),
+    _r("goals.risk_days_before_due", 14, "到期前多少天内进度不足80%视为有风险", "本地做法 [L]"),
+    # Member assessment (MASSESS-2, MASSESS-3): the seed's 支部目标管理制度模板 §三.
+    _r("massess.points_excellent", "95", "党员考核“优秀”折合分", "SPEC MASSESS-2", 100),
+    _r("massess.points_good", "85", "党员考核“良好”折合分", "SPEC MASSESS-2", 100),
+    _r("massess.points_pass", "75", "党员考核“合格”折合分", "SPEC MASSESS-2", 100),
+    _r("massess.points_fail", "60", "党员考核“不合格”折合分", "SPEC MASSESS-2", 100),
+    _r("massess.bonus_quality_max", "5", "目标完成质量加分上限（合格及以上）", "种子文件 模板§三.2", 100),
+    _r("massess.bonus_teamwork_max", "3", "团队合作精神加分上限", "种子文件 模板§三.3", 100),
+    _r("massess.bonus_integrity_max", "2", "党性修养和廉洁自律加分上限", "种子文件 模板§三.4", 100),
+    _r("massess.publication_days", 7, "考核结果公示天数", "SPEC MASSESS-3", 60),
+    # 民主评议党员 (MASSESS-4, RULES §E).
+    _r("review.excellent_max_fraction", "0.3333", "民主评议“优秀”比例上限", "RULES E-2", 1),
+    _r("review.correction_max_months", 12, "评为不合格后限期改正最长（月）", "RULES E-3", 24),
 ]
-RULES = {rule.key: rule for rule in _RULES}
+CATALOGUE_BY_KEY = {rule.key: rule for rule in CATALOGUE}
 
 
-def rule(key: str, year: int | None = None) -> object:
-    return RULES[key].value
+class RuleSet:
+    """The rules in force for one year: defaults overlaid with the officer's changes up to it."""
+
+    def __init__(self, year: int, overrides: dict[str, int | Decimal]) -> None:
+        self.year = year
+        self._overrides = overrides
+
+    def value(self, key: str) -> int | Decimal:
+        return self._overrides.get(key, CATALOGUE_BY_KEY[key].default)
+
+    def integer(self, key: str) -> int:
+        return int(self.value(key))
+
+    def decimal(self, key: str) -> Decimal:
+        return Decimal(self.value(key))
+
+    def is_default(self, key: str) -> bool:
+        return key not in self._overrides
+
+
+def rules_for(year: int | None = None) -> RuleSet:
+    """One query: for each rule, the latest change whose `from_year` is not after `year`."""
+    from zhibu.rulebook.models import RuleValue
+
+    year = year or today().year
+    overrides: dict[str, int | Decimal] = {}
+    for change in RuleValue.objects.filter(from_year__lte=year).order_by("from_year", "changed_at", "id"):
+        rule = CATALOGUE_BY_KEY.get(change.key)
+        if rule is not None:
+            overrides[change.key] = rule.parse(change.value)
+    return RuleSet(year, overrides)
 
 
 def rule_int(key: str, year: int | None = None) -> int:
-    value = rule(key, year)
-    assert isinstance(value, int)
-    return value
+    return rules_for(year).integer(key)
+
+
+def rule_decimal(key: str, year: int | None = None) -> Decimal:
+    return rules_for(year).decimal(key)

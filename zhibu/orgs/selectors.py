@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zhibu.accounts.scoping import orgs_for
 from zhibu.lib.dates import add_months, cn_date, today
-from zhibu.lib.rules import rule_int
+from zhibu.lib.rules import RuleSet, rules_for
 from zhibu.members.models import Category, Member
 from zhibu.orgs.models import CORE_POSTS, BranchCommittee, CommitteePost, Organisation
 
@@ -71,9 +71,13 @@ def committee_warnings(
     full_count: int,
     member_count: int,
     on: dt.date | None = None,
+    rules: RuleSet | None = None,
 ) -> list[Warning]:
-    """ORG-2 with RULES A-1…A-4. Pure: takes the records, returns the warnings."""
+    """ORG-2 with RULES A-1…A-4. Pure but for the rules: takes the records (and the rules in force,
+    loaded once by callers that loop), returns the warnings."""
     on = on or today()
+    rules = rules or rules_for(on.year)
+    rule_int = rules.integer
     out: list[Warning] = []
     if organisation.kind == Organisation.Kind.GROUP:
         return out  # a 党小组 has neither a committee nor the branch size rules
@@ -188,6 +192,7 @@ def branch_warnings_summary(user: Any, *, on: dt.date | None = None) -> dict[str
     ).select_related("member", "committee"):
         seats.setdefault(seat.committee.organisation_id, []).append(seat)
     rows = []
+    rules = rules_for((on or today()).year)
     for branch in branches:
         warnings = committee_warnings(
             branch,
@@ -196,6 +201,7 @@ def branch_warnings_summary(user: Any, *, on: dt.date | None = None) -> dict[str
             branch.full_count,
             branch.member_count,
             on,
+            rules,
         )
         rows.append({"branch": branch, "warnings": warnings})
     rows.sort(key=lambda r: (-len(r["warnings"]), r["branch"].path))

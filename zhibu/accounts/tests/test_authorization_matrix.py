@@ -210,6 +210,9 @@ MATRIX: dict[str, Row] = {
         json=True,
         data={"phone": "13800000000"},
     ),
+    # --- rules (P-4)
+    "rulebook:list": Row("get", lambda o: "/rules/", every("officer")),
+    "rulebook:edit": Row("get", lambda o: "/rules/massess.points_good/", every("officer")),
     # --- audit
     "audit:list": Row("get", lambda o: "/audit/", every("auditor")),
     "audit:export": Row("get", lambda o: "/audit/export.xlsx", every("auditor")),

@@ -6,12 +6,16 @@ from typing import Any
 
 import pytest
 
+from zhibu.lib.rules import RuleSet
 from zhibu.members.models import Member
 from zhibu.members.tests.factories import make_member
 from zhibu.orgs import services
 from zhibu.orgs.models import BranchCommittee, CommitteeMember, Organisation
 from zhibu.orgs.selectors import branch_overview, branch_warnings_summary, committee_warnings, visible_tree
 from zhibu.orgs.tests.factories import make_org
+
+# The defaults of the catalogue, without the database: committee_warnings stays a pure function.
+DEFAULT_RULES = RuleSet(2026, {})
 
 D = dt.date
 ON = D(2026, 3, 15)
@@ -50,17 +54,19 @@ def messages(warnings: list[Any]) -> list[str]:
 
 
 def test_a_healthy_branch_has_no_warning() -> None:
-    assert committee_warnings(BRANCH, committee(), FULL_SEATS, 7, 9, on=ON) == []
+    assert committee_warnings(BRANCH, committee(), FULL_SEATS, 7, 9, on=ON, rules=DEFAULT_RULES) == []
 
 
 def test_an_expired_term_is_a_danger() -> None:
-    [warning] = committee_warnings(BRANCH, committee(D(2026, 3, 14)), FULL_SEATS, 7, 9, on=ON)
+    [warning] = committee_warnings(
+        BRANCH, committee(D(2026, 3, 14)), FULL_SEATS, 7, 9, on=ON, rules=DEFAULT_RULES
+    )
     assert (warning.level, warning.rule) == ("danger", "A-3")
     assert warning.message == "委员会任期已于2026年3月14日届满，应按期换届"
 
 
 def test_the_last_day_of_the_term_is_not_yet_expired_but_warned() -> None:
-    [warning] = committee_warnings(BRANCH, committee(ON), FULL_SEATS, 7, 9, on=ON)
+    [warning] = committee_warnings(BRANCH, committee(ON), FULL_SEATS, 7, 9, on=ON, rules=DEFAULT_RULES)
     assert (warning.level, warning.rule) == ("warning", "A-3")
     assert "将于2026年3月15日届满" in warning.message
 
@@ -77,21 +83,25 @@ def test_the_last_day_of_the_term_is_not_yet_expired_but_warned() -> None:
     ],
 )
 def test_the_six_month_reminder_boundary(term_end: dt.date, on: dt.date, warned: bool) -> None:
-    warnings = committee_warnings(BRANCH, committee(term_end), FULL_SEATS, 7, 9, on=on)
+    warnings = committee_warnings(BRANCH, committee(term_end), FULL_SEATS, 7, 9, on=on, rules=DEFAULT_RULES)
     assert rules(warnings) == (["A-3"] if warned else [])
 
 
 def test_seven_full_members_need_a_committee_six_do_not() -> None:
-    [warning] = committee_warnings(BRANCH, None, [], 7, 7, on=ON)
+    [warning] = committee_warnings(BRANCH, None, [], 7, 7, on=ON, rules=DEFAULT_RULES)
     assert (warning.level, warning.rule) == ("danger", "A-2")
     assert warning.message == "正式党员7人（≥7），应选举产生支部委员会"
-    assert committee_warnings(BRANCH, None, [], 6, 6, on=ON) == []
+    assert committee_warnings(BRANCH, None, [], 6, 6, on=ON, rules=DEFAULT_RULES) == []
 
 
 @pytest.mark.parametrize(("size", "warned"), [(2, True), (3, False), (5, False), (7, False), (8, True)])
 def test_the_committee_size_is_three_to_seven(size: int, warned: bool) -> None:
     seats = [*FULL_SEATS, *(seat("other") for _ in range(4))][:size]
-    warnings = [w for w in committee_warnings(BRANCH, committee(), seats, 9, 9, on=ON) if w.rule == "A-2"]
+    warnings = [
+        w
+        for w in committee_warnings(BRANCH, committee(), seats, 9, 9, on=ON, rules=DEFAULT_RULES)
+        if w.rule == "A-2"
+    ]
     if warned:
         assert messages(warnings) == [f"委员会现有委员{size}人，一般应为3至5人，最多7人"]
     else:
@@ -100,25 +110,27 @@ def test_the_committee_size_is_three_to_seven(size: int, warned: bool) -> None:
 
 def test_ended_seats_do_not_count() -> None:
     seats = [*FULL_SEATS[:2], seat("publicity_officer", ended=True), seat("discipline_officer", ended=True)]
-    warnings = committee_warnings(BRANCH, committee(), seats, 7, 9, on=ON)
+    warnings = committee_warnings(BRANCH, committee(), seats, 7, 9, on=ON, rules=DEFAULT_RULES)
     assert "委员会现有委员2人，一般应为3至5人，最多7人" in messages(warnings)
     assert "委员会缺少：宣传委员、纪检委员" in messages(warnings)
 
 
 def test_missing_core_posts_are_named() -> None:
     seats = [seat("secretary"), seat("deputy_secretary"), seat("other")]
-    [warning] = committee_warnings(BRANCH, committee(), seats, 7, 9, on=ON)
+    [warning] = committee_warnings(BRANCH, committee(), seats, 7, 9, on=ON, rules=DEFAULT_RULES)
     assert (warning.rule, warning.message) == ("ORG-2", "委员会缺少：组织委员、宣传委员、纪检委员")
 
 
 def test_below_seven_full_members_size_and_posts_are_not_checked() -> None:
     # A small branch has a secretary instead of a committee (RULES A-2).
-    assert committee_warnings(BRANCH, committee(), [seat("secretary")], 6, 6, on=ON) == []
+    assert (
+        committee_warnings(BRANCH, committee(), [seat("secretary")], 6, 6, on=ON, rules=DEFAULT_RULES) == []
+    )
 
 
 def test_a_vacant_secretary_is_a_danger() -> None:
     seats = [seat("secretary", ended=True), *FULL_SEATS[1:]]
-    warnings = committee_warnings(BRANCH, committee(), seats, 7, 9, on=ON)
+    warnings = committee_warnings(BRANCH, committee(), seats, 7, 9, on=ON, rules=DEFAULT_RULES)
     assert ("danger", "书记空缺") in [(w.level, w.message) for w in warnings]
 
 
@@ -128,14 +140,18 @@ def test_a_vacant_secretary_is_a_danger() -> None:
 )
 def test_the_secretary_needs_one_year_of_party_standing(converted_on: dt.date | None, warned: bool) -> None:
     seats = [seat("secretary", converted_on, name="李四")]
-    warnings = committee_warnings(BRANCH, committee(), seats, 5, 5, on=ON)
+    warnings = committee_warnings(BRANCH, committee(), seats, 5, 5, on=ON, rules=DEFAULT_RULES)
     assert messages(warnings) == (["书记李四党龄不足1年"] if warned else [])
     assert rules(warnings) == (["A-4"] if warned else [])
 
 
 @pytest.mark.parametrize(("full", "warned"), [(2, True), (3, False)])
 def test_a_branch_needs_three_full_members(full: int, warned: bool) -> None:
-    warnings = [w for w in committee_warnings(BRANCH, None, [], full, full, on=ON) if w.rule == "A-1"]
+    warnings = [
+        w
+        for w in committee_warnings(BRANCH, None, [], full, full, on=ON, rules=DEFAULT_RULES)
+        if w.rule == "A-1"
+    ]
     assert messages(warnings) == ([f"正式党员{full}人，少于3人，不符合成立党支部的条件"] if warned else [])
     assert all(w.level == "danger" for w in warnings)
 
@@ -143,16 +159,18 @@ def test_a_branch_needs_three_full_members(full: int, warned: bool) -> None:
 @pytest.mark.parametrize(("members", "warned"), [(50, False), (51, True)])
 def test_a_branch_over_fifty_members_should_split(members: int, warned: bool) -> None:
     warnings = [
-        w for w in committee_warnings(BRANCH, committee(), FULL_SEATS, 40, members, on=ON) if w.rule == "A-1"
+        w
+        for w in committee_warnings(BRANCH, committee(), FULL_SEATS, 40, members, on=ON, rules=DEFAULT_RULES)
+        if w.rule == "A-1"
     ]
     assert messages(warnings) == (["党员51人，超过50人，一般应分设党支部"] if warned else [])
 
 
 def test_size_rules_apply_to_branches_only() -> None:
     general = Organisation(kind="general_branch", name="党总支", path="/1/")
-    assert committee_warnings(general, committee(), FULL_SEATS, 2, 60, on=ON) == []
+    assert committee_warnings(general, committee(), FULL_SEATS, 2, 60, on=ON, rules=DEFAULT_RULES) == []
     group = Organisation(kind="group", name="党小组", path="/1/2/")
-    assert committee_warnings(group, None, [], 9, 9, on=ON) == []
+    assert committee_warnings(group, None, [], 9, 9, on=ON, rules=DEFAULT_RULES) == []
 
 
 # ---------------------------------------------------------------- on the database
@@ -232,14 +250,15 @@ def test_visible_tree_is_one_query(world: Any, django_assert_num_queries: Any) -
 
 
 @pytest.mark.django_db
-def test_branch_warnings_summary_in_three_queries(world: Any, django_assert_num_queries: Any) -> None:
+def test_branch_warnings_summary_in_four_queries(world: Any, django_assert_num_queries: Any) -> None:
     for i in range(3):
         branch = make_org(f"X{i}", "branch", world.committee)
         services.committee_elect(actor=None, organisation=branch, elected_on=D(2020, 1, 1))
     user = world.officer
     branch_warnings_summary(user)
-    # 1 branches with counts, 2 current committees, 3 open seats with their members
-    with django_assert_num_queries(3):
+    # 1 branches with counts, 2 current committees, 3 open seats with their members,
+    # 4 the rules in force for the year (once, not per branch)
+    with django_assert_num_queries(4):
         summary = branch_warnings_summary(user, on=D(2026, 11, 1))
     assert summary["branch_count"] == 5
     assert summary["member_count"] == 2
