@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "zhibu.orgs",
     "zhibu.members",
     "zhibu.rulebook",
+    "zhibu.goals",
+    "zhibu.member_assessment",
     "zhibu.demo",
 ]
 

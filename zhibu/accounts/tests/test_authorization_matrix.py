@@ -8,8 +8,7 @@ Each persona's request runs in a savepoint that is rolled back, so rows that wri
 """
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
 from typing import Any
 
 import pytest
@@ -18,60 +17,21 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhibu.accounts import services as account_services
+from zhibu.accounts.tests.matrix import (
+    LOGGED_IN,
+    MEMBER_EDITORS,
+    MEMBER_VIEWERS,
+    ORG_VIEWERS,
+    PERSONAS,
+    Row,
+    api,
+    every,
+    in_a,
+)
 from zhibu.audit.models import AuditEvent
 from zhibu.conftest import World
 from zhibu.members.tests.factories import make_id_number
 from zhibu.orgs import services as org_services
-
-PERSONAS = (
-    "anonymous",
-    "outsider",
-    "member_a",
-    "secretary_a",
-    "secretary_b",
-    "officer",
-    "admin",
-    "inspector",
-    "rater",
-    "auditor",
-)
-LOGGED_IN = PERSONAS[1:]
-ORG_VIEWERS = ("admin", "officer", "secretary_a", "secretary_b", "inspector", "rater")
-MEMBER_VIEWERS = ("officer", "secretary_a", "secretary_b", "inspector")
-MEMBER_EDITORS = ("officer", "secretary_a", "secretary_b")
-
-
-@dataclass
-class Row:
-    method: str
-    url: Callable[[dict[str, Any]], str]
-    expect: dict[str, int]
-    default: int = 403
-    anonymous: int = 302  # pages redirect to the login page; API rows say 401
-    data: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] = field(default_factory=dict)
-    json: bool = False  # send `data` as a JSON body (API writes)
-
-    def expected(self, persona: str) -> int:
-        if persona == "anonymous":
-            return self.expect.get("anonymous", self.anonymous)
-        return self.expect.get(persona, self.default)
-
-
-def every(*personas: str, status: int = 200) -> dict[str, int]:
-    return dict.fromkeys(personas, status)
-
-
-def api(method: str, url: Callable[[dict[str, Any]], str], expect: dict[str, int], **kwargs: Any) -> Row:
-    return Row(method, url, expect, anonymous=401, **kwargs)
-
-
-def _in_a(status: int, *personas: str) -> dict[str, int]:
-    """Personas who may act on branch A; secretary_b holds the permission elsewhere: 404."""
-    expect = every(*personas, status=status)
-    if "secretary_b" not in personas:
-        expect["secretary_b"] = 404
-    return expect
-
 
 MATRIX: dict[str, Row] = {
     # --- accounts
@@ -128,22 +88,22 @@ MATRIX: dict[str, Row] = {
     "orgs:committee_elect": Row(
         "get",
         lambda o: f"/orgs/{o['world'].branch_a.pk}/committee/elect/",
-        _in_a(200, "officer", "secretary_a"),
+        in_a(200, "officer", "secretary_a"),
     ),
     "orgs:contact_point_add": Row(
         "get", lambda o: f"/orgs/{o['world'].branch_a.pk}/contact-points/new/", every("officer")
     ),
     "orgs:four_sync": Row("get", lambda o: f"/orgs/{o['world'].branch_a.pk}/four-sync/", every("officer")),
     "orgs:committee_edit": Row(
-        "get", lambda o: f"/orgs/committees/{o['committee'].pk}/edit/", _in_a(200, "officer", "secretary_a")
+        "get", lambda o: f"/orgs/committees/{o['committee'].pk}/edit/", in_a(200, "officer", "secretary_a")
     ),
     "orgs:seat_add": Row(
         "get",
         lambda o: f"/orgs/committees/{o['committee'].pk}/seats/new/",
-        _in_a(200, "officer", "secretary_a"),
+        in_a(200, "officer", "secretary_a"),
     ),
     "orgs:seat_end": Row(
-        "get", lambda o: f"/orgs/seats/{o['seat'].pk}/end/", _in_a(200, "officer", "secretary_a")
+        "get", lambda o: f"/orgs/seats/{o['seat'].pk}/end/", in_a(200, "officer", "secretary_a")
     ),
     "orgs:visit_add": Row(
         "get", lambda o: f"/orgs/contact-points/{o['contact_point'].pk}/visits/new/", every("officer")
@@ -158,23 +118,23 @@ MATRIX: dict[str, Row] = {
     "members:detail": Row(
         "get",
         lambda o: f"/members/{o['world'].member_in_a.pk}/",
-        _in_a(200, "officer", "secretary_a", "inspector"),
+        in_a(200, "officer", "secretary_a", "inspector"),
     ),
     "members:edit": Row(
-        "get", lambda o: f"/members/{o['world'].member_in_a.pk}/edit/", _in_a(200, "officer", "secretary_a")
+        "get", lambda o: f"/members/{o['world'].member_in_a.pk}/edit/", in_a(200, "officer", "secretary_a")
     ),
     "members:status": Row(
-        "get", lambda o: f"/members/{o['world'].member_in_a.pk}/status/", _in_a(200, "officer", "secretary_a")
+        "get", lambda o: f"/members/{o['world'].member_in_a.pk}/status/", in_a(200, "officer", "secretary_a")
     ),
     "members:transfer": Row(
         "get",
         lambda o: f"/members/{o['world'].member_in_a.pk}/transfer/",
-        _in_a(200, "officer", "secretary_a"),
+        in_a(200, "officer", "secretary_a"),
     ),
     "members:reveal_id": Row(
         "post",
         lambda o: f"/members/{o['world'].member_in_a.pk}/id-number/",
-        _in_a(200, "officer", "secretary_a"),
+        in_a(200, "officer", "secretary_a"),
     ),
     # --- API: scoped exactly like the pages; anonymous callers get 401
     "api:api-root": Row("get", lambda o: "/api/", {}, default=404, anonymous=404),
@@ -189,7 +149,7 @@ MATRIX: dict[str, Row] = {
     "api:member_detail": api(
         "get",
         lambda o: f"/api/members/{o['world'].member_in_a.pk}",
-        _in_a(200, "officer", "secretary_a", "inspector"),
+        in_a(200, "officer", "secretary_a", "inspector"),
     ),
     "api:member_create": api(
         "post",
@@ -206,7 +166,7 @@ MATRIX: dict[str, Row] = {
     "api:member_update": api(
         "patch",
         lambda o: f"/api/members/{o['world'].member_in_a.pk}",
-        _in_a(200, "officer", "secretary_a"),
+        in_a(200, "officer", "secretary_a"),
         json=True,
         data={"phone": "13800000000"},
     ),
@@ -218,6 +178,14 @@ MATRIX: dict[str, Row] = {
     "audit:export": Row("get", lambda o: "/audit/export.xlsx", every("auditor")),
     "audit:detail": Row("get", lambda o: f"/audit/{o['event'].pk}/", every("auditor")),
 }
+
+
+# Apps with routes of their own contribute rows (and the objects they need) from their tests.
+APP_MATRICES = [
+    importlib.import_module(f"zhibu.{app}.tests.matrix") for app in ("goals", "member_assessment")
+]
+for _module in APP_MATRICES:
+    MATRIX.update(_module.ROWS)
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> list[str]:
@@ -282,7 +250,7 @@ def objects(world: World) -> dict[str, Any]:
         "assignment": world.users["secretary_a"].roles.get(),
         "event": AuditEvent.objects.filter(organisation=a).first(),
         "new_id_number": make_id_number(),
-    }
+    } | {key: value for module in APP_MATRICES for key, value in module.extra_objects(world).items()}
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
