@@ -31,6 +31,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "members.edit": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
     # the full 公民身份号码 (MEM-6); every full view is logged
     "members.id_number": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
+    # goals and their progress (GOAL-1…7); members reach their own goals without these
+    "goals.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR, R.RATER}),
+    "goals.edit": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
+    # member ratings, year results and 民主评议 (MASSESS-1…4); members see their own
+    "massess.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR}),
+    "massess.rate": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
     "accounts.manage": frozenset({R.SYSTEM_ADMIN}),
     # the numbers of the rules (P-4): frequencies, thresholds, points
     "rules.manage": frozenset({R.ORG_OFFICER}),

@@ -72,7 +72,8 @@ CATALOGUE: list[Rule] = [
     _r("massess.bonus_integrity_max", "2", "党性修养和廉洁自律加分上限", "种子文件 模板§三.4", 100),
     _r("massess.publication_days", 7, "考核结果公示天数", "SPEC MASSESS-3", 60),
     # 民主评议党员 (MASSESS-4, RULES §E).
-    _r("review.excellent_max_fraction", "0.3333", "民主评议“优秀”比例上限", "RULES E-2", 1),
+    # 优秀 at most one N-th of the members rated: an integer N keeps the cap exact (9 rated → 3).
+    _r("review.excellent_max_denominator", 3, "民主评议“优秀”不超过参评党员的几分之一（N）", "RULES E-2", 20),
     _r("review.correction_max_months", 12, "评为不合格后限期改正最长（月）", "RULES E-3", 24),
 ]
 CATALOGUE_BY_KEY = {rule.key: rule for rule in CATALOGUE}

@@ -47,7 +47,7 @@ def test_a_change_applies_from_its_year_on_and_earlier_years_keep_theirs(world: 
         ("branch.max_members", "五十", "不是数字"),
         ("branch.max_members", "50.5", "应为整数"),
         ("branch.max_members", "-1", "取值范围"),
-        ("review.excellent_max_fraction", "1.5", "取值范围为0至1"),
+        ("review.excellent_max_denominator", "21", "取值范围为0至20"),
     ],
 )
 def test_bad_values_are_refused_with_the_rule_named(world: Any, key: str, value: str, message: str) -> None:
