@@ -17,8 +17,6 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
 from zhibu.accounts.scoping import get_member_or_404, has_perm, in_scope, orgs_for
-from zhibu.audit.models import AuditEvent
-from zhibu.audit.services import audit_record
 from zhibu.lib import idnumber
 from zhibu.members import services
 from zhibu.members.models import Category, DuesCategory, Gender, Member, Placement, Standing, StatusChange
@@ -305,16 +303,7 @@ def _reveal(request: HttpRequest, user: Any, members: list[Member]) -> None:
     shown = [m for m in members if in_scope(user, "members.id_number", m.branch)]
     for member in shown:
         member.id_number_full = True  # type: ignore[attr-defined]
-    if shown:
-        audit_record(
-            actor=user,
-            action=AuditEvent.Action.VIEW_SENSITIVE,
-            object_type="members.member",
-            object_repr=f"党员名单（完整公民身份号码{len(shown)}个）",
-            after={"member_ids": [m.pk for m in shown]},
-            note=f"通过接口查看完整公民身份号码{len(shown)}个",
-            ip_address=_ip(request),
-        )
+    services.members_reveal_id_numbers(actor=user, members=shown, channel="接口", ip_address=_ip(request))
 
 
 class MemberPagination(PageNumberPagination):

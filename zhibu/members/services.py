@@ -407,3 +407,20 @@ def member_reveal_id_number(*, actor: Any, member: Member, ip_address: str | Non
         ip_address=ip_address,
     )
     return member.id_number
+
+
+def members_reveal_id_numbers(
+    *, actor: Any, members: list[Member], channel: str, ip_address: str | None = None
+) -> None:
+    """A list of full 公民身份号码 shown at once (API page, export): one event naming them (MEM-6)."""
+    if not members:
+        return
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW_SENSITIVE,
+        object_type="members.member",
+        object_repr=f"党员名单（完整公民身份号码{len(members)}个）",
+        after={"member_ids": [m.pk for m in members]},
+        note=f"通过{channel}查看完整公民身份号码{len(members)}个",
+        ip_address=ip_address,
+    )
