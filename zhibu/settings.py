@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "zhibu.rulebook",
     "zhibu.goals",
     "zhibu.member_assessment",
+    "zhibu.meetings",
+    "zhibu.notifications",
     "zhibu.demo",
 ]
 

@@ -249,3 +249,118 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.transferred_on}"
+
+
+class TrainingRecord(models.Model):
+    """培训记录 (MEM-5; RULES A-10; seed §二.1 书记岗前培训、年培训不少于7天、培训档案)."""
+
+    class Kind(models.TextChoices):
+        PRE_APPOINTMENT = "pre_appointment", "岗前培训"
+        ANNUAL = "annual", "年度培训"
+        ACTIVIST = "activist", "入党积极分子集中培训"
+        OTHER = "other", "其他培训"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", related_name="trainings", on_delete=models.PROTECT
+    )
+    kind = models.CharField("培训类别", max_length=30, choices=Kind.choices, default=Kind.ANNUAL)
+    course = models.CharField("培训名称", max_length=200)
+    organiser = models.CharField("主办单位", max_length=100)
+    start_on = models.DateField("开始日期")
+    end_on = models.DateField("结束日期")
+    days = models.DecimalField(
+        "培训天数", max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+    )
+    hours = models.DecimalField(
+        "学时", max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+    )
+    certificate = models.CharField("结业证书编号", max_length=100, blank=True)
+    notes = models.CharField("备注", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "培训记录"
+        verbose_name_plural = "培训记录"
+        ordering = ["member", "-start_on"]
+        indexes = [models.Index(fields=["member", "start_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_on__gte=models.F("start_on")), name="training_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.course}"
+
+
+class MobileRecord(models.Model):
+    """流动党员 (MEM-3; RULES §D; seed §二.17 外出请假登记审批、专人联系、定期汇报)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "未批准"
+        RETURNED = "returned", "已返回"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", related_name="mobile_records", on_delete=models.PROTECT
+    )
+    left_on = models.DateField("外出日期")
+    destination = models.CharField("外出流向", max_length=200)
+    reason = models.CharField("外出原因", max_length=200)
+    expected_return_on = models.DateField("预计返回日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    approved_on = models.DateField("审批日期", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact_person = models.ForeignKey(
+        Member,
+        verbose_name="支部联系人",
+        null=True,
+        blank=True,
+        related_name="mobile_contacts",
+        on_delete=models.PROTECT,
+    )
+    certificate_number = models.CharField("流动党员活动证编号", max_length=50, blank=True)
+    returned_on = models.DateField("返回日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "流动党员登记"
+        verbose_name_plural = "流动党员登记"
+        ordering = ["-left_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.destination}"
+
+
+class MobileReport(models.Model):
+    """A mobile member's periodic report to the home branch (at least quarterly)."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "电话"
+        ONLINE = "online", "网络"
+        WRITTEN = "written", "书面"
+        IN_PERSON = "in_person", "当面"
+
+    record = models.ForeignKey(
+        MobileRecord, verbose_name="流动登记", related_name="reports", on_delete=models.PROTECT
+    )
+    reported_on = models.DateField("汇报日期")
+    channel = models.CharField("方式", max_length=20, choices=Channel.choices)
+    content = models.TextField("汇报内容")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "流动党员汇报"
+        verbose_name_plural = "流动党员汇报"
+        ordering = ["record", "-reported_on"]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.reported_on}"
