@@ -37,6 +37,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # member ratings, year results and 民主评议 (MASSESS-1…4); members see their own
     "massess.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR}),
     "massess.rate": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
+    # meetings, attendance, decisions, notices and the compliance calendar (ACT-1…4)
+    "meetings.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR, R.RATER}),
+    "meetings.edit": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
     "accounts.manage": frozenset({R.SYSTEM_ADMIN}),
     # the numbers of the rules (P-4): frequencies, thresholds, points
     "rules.manage": frozenset({R.ORG_OFFICER}),
