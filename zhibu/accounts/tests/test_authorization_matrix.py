@@ -181,9 +181,8 @@ MATRIX: dict[str, Row] = {
 
 
 # Apps with routes of their own contribute rows (and the objects they need) from their tests.
-APP_MATRICES = [
-    importlib.import_module(f"zhibu.{app}.tests.matrix") for app in ("goals", "member_assessment")
-]
+APPS_WITH_ROWS = ("goals", "member_assessment", "meetings", "notifications", "members")
+APP_MATRICES = [importlib.import_module(f"zhibu.{app}.tests.matrix") for app in APPS_WITH_ROWS]
 for _module in APP_MATRICES:
     MATRIX.update(_module.ROWS)
 
