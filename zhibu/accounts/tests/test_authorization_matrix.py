@@ -181,8 +181,15 @@ MATRIX: dict[str, Row] = {
 
 
 # Apps with routes of their own contribute rows (and the objects they need) from their tests.
-APPS_WITH_ROWS = ("goals", "member_assessment", "meetings", "notifications", "members")
-APP_MATRICES = [importlib.import_module(f"zhibu.{app}.tests.matrix") for app in APPS_WITH_ROWS]
+MATRIX_MODULES = (
+    "zhibu.goals.tests.matrix",
+    "zhibu.member_assessment.tests.matrix",
+    "zhibu.meetings.tests.matrix",
+    "zhibu.meetings.tests.matrix_compliance",
+    "zhibu.notifications.tests.matrix",
+    "zhibu.members.tests.matrix",
+)
+APP_MATRICES = [importlib.import_module(name) for name in MATRIX_MODULES]
 for _module in APP_MATRICES:
     MATRIX.update(_module.ROWS)
 
