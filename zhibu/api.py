@@ -239,13 +239,21 @@ def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+from zhibu.goals.api import router as goals_router  # noqa: E402
+from zhibu.meetings.api import router as meetings_router  # noqa: E402
+from zhibu.member_assessment.api import router as member_assessment_router  # noqa: E402
 from zhibu.members.api import MemberDetailOut, member_detail_data  # noqa: E402
 from zhibu.members.api import router as members_router  # noqa: E402
+from zhibu.members.api_records import router as members_records_router  # noqa: E402
 from zhibu.members.models import Member  # noqa: E402
 from zhibu.orgs.api import router as orgs_router  # noqa: E402
 
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/members-records", members_records_router)
+api.add_router("/member-assessment", member_assessment_router)
+api.add_router("/goals", goals_router)
+api.add_router("/meetings", meetings_router)
 
 
 class RoleOut(Schema):

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhibu.accounts.context_processors.navigation",
+                "zhibu.notifications.context_processors.notifications",
             ],
             "builtins": ["zhibu.lib.templatetags.zhibu_tags"],
         },

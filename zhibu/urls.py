@@ -8,5 +8,10 @@ urlpatterns = [
     path("members/", include("zhibu.members.urls")),
     path("audit/", include("zhibu.audit.urls")),
     path("rules/", include("zhibu.rulebook.urls")),
+    path("goals/", include("zhibu.goals.urls")),
+    path("assessment/members/", include("zhibu.member_assessment.urls")),
+    path("meetings/", include("zhibu.meetings.urls")),
+    path("compliance/", include("zhibu.meetings.compliance_urls")),
+    path("notifications/", include("zhibu.notifications.urls")),
     path("api/", api.urls),
 ]

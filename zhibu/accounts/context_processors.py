@@ -15,6 +15,10 @@ def navigation(request: Any) -> dict[str, Any]:
             "audit": has_perm(user, "audit.view"),
             "rules": has_perm(user, "rules.manage"),
             "me": user.member_id is not None,
+            "goals": has_perm(user, "goals.view"),
+            "my_goals": user.member_id is not None,
+            "massess": has_perm(user, "massess.view"),
+            "meetings": has_perm(user, "meetings.view"),
         },
         "user_roles": sorted(roles_of(user)),
     }

@@ -21,4 +21,11 @@ def home_context(user: Any) -> dict[str, Any]:
         context["org_summary"] = branch_warnings_summary(user)
     if user.member_id:
         context["member"] = user.member
+    # Goals (GOAL-5): overdue and at-risk goals of the secretary's branches; the member's goals due soon.
+    from zhibu.goals.selectors import attention_nodes, due_soon_nodes
+
+    if Role.BRANCH_SECRETARY in roles:
+        context["goal_alerts"] = attention_nodes(user)
+    if user.member_id:
+        context["my_goals_due"] = due_soon_nodes(user.member_id)
     return context

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from zhibu.demo import accounts, committees, history, orgs, people
+from zhibu.demo import accounts, assessment, committees, goals, history, meetings, orgs, people, records
 from zhibu.demo.base import Demo, Section
 
 SECTIONS: list[Section] = [
@@ -14,6 +14,10 @@ SECTIONS: list[Section] = [
     committees.SECTION,
     history.SECTION,
     accounts.SECTION,
+    goals.SECTION,
+    assessment.SECTION,
+    records.SECTION,
+    meetings.SECTION,
 ]
 
 
@@ -21,4 +25,6 @@ SECTIONS: list[Section] = [
 def load_demo(*, on: dt.date | None = None) -> list[tuple[str, int]]:
     """Create whatever of the demo is missing; returns (section, records created) in order."""
     demo = Demo(on=on) if on is not None else Demo()
-    return [(section.name, section.load(demo)) for section in SECTIONS]
+    from zhibu.demo import reminders  # after every section: reminds of what the demo left due
+
+    return [(section.name, section.load(demo)) for section in [*SECTIONS, reminders.SECTION]]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 
 class GoalPlan(models.Model):
@@ -46,6 +47,9 @@ class GoalPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} {self.year}年度目标"
+
+    def get_absolute_url(self) -> str:
+        return reverse("goals:plan_detail", args=[self.pk])
 
 
 class Level(models.TextChoices):
@@ -161,6 +165,9 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("goals:goal_detail", args=[self.pk])
 
     @property
     def is_responsibility(self) -> bool:
@@ -286,6 +293,9 @@ class ExcellencePlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} {self.year}年创先争优规划"
+
+    def get_absolute_url(self) -> str:
+        return reverse("goals:excellence_detail", args=[self.pk])
 
 
 class ExcellenceReview(models.Model):

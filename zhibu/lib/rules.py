@@ -55,6 +55,12 @@ CATALOGUE: list[Rule] = [
     _r("committee.expiry_warning_months", 6, "换届提醒提前月数", "本地做法 A-3 [L]"),
     _r("secretary.min_party_standing_years", 1, "支部书记一般应有党龄（年）", "支部工作条例 A-4"),
     _r("secretary.training_days", 7, "支部书记年培训不少于（天）", "种子文件 §二.1"),
+    # Training (MEM-5) and mobile members (MEM-3).
+    _r("training.member_hours", 32, "党员年培训不少于（学时）", "RULES A-10"),
+    _r("training.leader_hours", 56, "支部书记、支委会委员年培训不少于（学时）", "RULES A-10"),
+    _r("training.new_secretary_months", 6, "新任支部书记应在任职后几个月内完成培训（月）", "RULES A-10", 24),
+    _r("mobile.report_months", 3, "流动党员向支部汇报的最长间隔（月）", "种子文件 §二.17；SPEC MEM-3", 12),
+    _r("mobile.transfer_months", 6, "外出满几个月（固定地点）应转移组织关系（月）", "RULES D-1", 24),
     _r("dues.max_back_months", 6, "党费补交最多月数", "党费规定 C-6"),
     _r("dues.arrears_warning_months", 3, "党费欠缴提醒月数", "SPEC DUES-2"),
     _r("dues.arrears_flag_months", 6, "党费连续欠缴标记月数", "党费规定 C-8"),
@@ -75,6 +81,9 @@ CATALOGUE: list[Rule] = [
     # 优秀 at most one N-th of the members rated: an integer N keeps the cap exact (9 rated → 3).
     _r("review.excellent_max_denominator", 3, "民主评议“优秀”不超过参评党员的几分之一（N）", "RULES E-2", 20),
     _r("review.correction_max_months", 12, "评为不合格后限期改正最长（月）", "RULES E-3", 24),
+    # The compliance calendar (ACT-3): the numbers beside "at least once a month/quarter/year".
+    _r("meetings.featured_activities_min", 2, "每年特色活动不少于（次）", "SPEC ACT-3；种子文件 §二.13", 12),
+    _r("meetings.attendance_min_percent", 90, "三会一课出勤率不低于（%）", "SPEC ACT-3", 100),
 ]
 CATALOGUE_BY_KEY = {rule.key: rule for rule in CATALOGUE}
 

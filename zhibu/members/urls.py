@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhibu.members import exchange_views, views
+from zhibu.members import exchange_views, mobile_views, training_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -15,4 +15,18 @@ urlpatterns = [
     path("<int:pk>/status/", views.member_status, name="status"),
     path("<int:pk>/transfer/", views.member_transfer, name="transfer"),
     path("<int:pk>/id-number/", views.member_reveal_id, name="reveal_id"),
+    # 培训档案 (MEM-5) and 流动党员 (MEM-3)
+    path("training/", training_views.training_index, name="training_index"),
+    path("training/branch/<int:pk>/", training_views.training_branch, name="training_branch"),
+    path("training/branch/<int:pk>/export.xlsx", training_views.training_export, name="training_export"),
+    path("<int:pk>/training/new/", training_views.training_add, name="training_add"),
+    path("mobile/", mobile_views.mobile_index, name="mobile_index"),
+    path("mobile/branch/<int:pk>/", mobile_views.mobile_branch, name="mobile_branch"),
+    path("mobile/branch/<int:pk>/export.xlsx", mobile_views.mobile_export, name="mobile_export"),
+    path("<int:pk>/mobile/new/", mobile_views.mobile_register, name="mobile_register"),
+    path("mobile/<int:pk>/", mobile_views.mobile_detail, name="mobile_detail"),
+    path("mobile/<int:pk>/decide/", mobile_views.mobile_decide, name="mobile_decide"),
+    path("mobile/<int:pk>/edit/", mobile_views.mobile_edit, name="mobile_edit"),
+    path("mobile/<int:pk>/report/", mobile_views.mobile_report_add, name="mobile_report"),
+    path("mobile/<int:pk>/return/", mobile_views.mobile_return, name="mobile_return"),
 ]

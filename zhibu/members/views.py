@@ -16,6 +16,7 @@ from zhibu.lib.dates import today
 from zhibu.lib.forms import apply_errors
 from zhibu.members import services
 from zhibu.members.forms import MemberForm, StatusChangeForm, TransferForm
+from zhibu.members.mobile import member_mobile
 from zhibu.members.models import Category, Member, Standing
 from zhibu.members.selectors import FILTERS, member_search
 from zhibu.orgs.models import Organisation
@@ -55,6 +56,9 @@ def _detail_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         "can_edit": in_scope(request.user, "members.edit", member.branch),
         "can_reveal": in_scope(request.user, "members.id_number", member.branch),
         "today": today(),
+        # 培训档案 (MEM-5) and 流动党员 (MEM-3): zhibu/members/training.py, mobile.py
+        "trainings": member.trainings.order_by("-end_on", "-id"),
+        "mobile_rows": member_mobile(member),
     }
 
 

@@ -43,15 +43,16 @@ def test_member_list_queries_are_constant(
     client.get("/")  # the first request of a session records its time (idle timeout)
     # 1 session, 2 user, 3 the user's role assignments (scoping, cached for the request),
     # 4 count for the paginator, 5 the page of members with branch and group joined,
-    # 6 organisations for the filter list. (Permissions come from the cached role assignments.)
-    with django_assert_num_queries(6):
+    # 6 organisations for the filter list, 7 the unread-reminder count in the navigation bar.
+    # (Permissions come from the role assignments cached for the request.)
+    with django_assert_num_queries(7):
         response = client.get("/members/")
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == 50
     # The same count for a filtered page and the last page.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get("/members/?page=3&q=成员")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(f"/members/?branch={big_world.general_branch.pk}&mobile=1")
 
 
@@ -60,8 +61,9 @@ def test_tree_queries_do_not_grow_with_the_tree(
 ) -> None:
     client.force_login(big_world.users["officer"])
     client.get("/")
-    # 1 session, 2 user, 3 role assignments, 4 the visible organisations with member counts.
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 role assignments, 4 the visible organisations with member counts,
+    # 5 the unread-reminder count in the navigation bar.
+    with django_assert_num_queries(5):
         response = client.get("/orgs/")
     html = response.content.decode()
     assert "扩展党支部2" in html and "第1小组" in html
