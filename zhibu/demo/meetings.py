@@ -6,7 +6,8 @@ half year; decisions with votes (admissions, commendations) and their 公示; ea
 活动计划.
 
 The calendar has to show something, so the year has realistic gaps:
-- 机关第二党支部 missed the 支委会 of one month (four months before the run date);
+- 机关第二党支部 missed the 支委会 of one month (four months before the run date), 城区片区党支部
+  last month's;
 - 财务党支部 missed the 党课 of one quarter;
 - 南湖片区党支部 held only one 特色活动 this year;
 - 城区片区 attends ≈90%, 配送中心 (drivers on the road) ≈85%, the others ≈96%; people on leave
@@ -33,7 +34,9 @@ from zhibu.orgs.models import BranchCommittee, Organisation
 BRANCH_CODES = [plan.code for plan in TREE if plan.kind == Organisation.Kind.BRANCH]
 # Branches whose committee is a secretary only (fewer than 7 full members, RULES A-2): no 支委会.
 NO_COMMITTEE = {"DJ-LS-XQ"}
-MISSED_COMMITTEE = ("DJ-JG2", 4)  # (branch, months before the run date)
+# (branch, months before the run date): 机关第二 four months ago; 城区片区 (the demo secretary
+# shuji_cq's branch) last month, so its secretary finds a reminder after `make run`.
+MISSED_COMMITTEES = (("DJ-JG2", 4), ("DJ-LS-CQ", 1))
 MISSED_LESSON = ("DJ-CW", 6)  # the quarter of the month this many months before the run date
 ONE_FEATURED = "DJ-LS-NH"
 NO_ACTIVITY_PLAN = "DJ-LS-XQ"
@@ -118,8 +121,10 @@ def _committee_since(code: str) -> dt.date | None:
 def _plan(demo: Demo) -> list[Planned]:
     on = demo.on
     months = _months(demo)
-    missed_committee_month = add_months(on, -MISSED_COMMITTEE[1])
-    missed_committee = (missed_committee_month.year, missed_committee_month.month)
+    missed_committees = {
+        (code, add_months(on, -months).year, add_months(on, -months).month)
+        for code, months in MISSED_COMMITTEES
+    }
     missed_lesson_month = add_months(on, -MISSED_LESSON[1])
     missed_lesson = (missed_lesson_month.year, (missed_lesson_month.month - 1) // 3 + 1)
     planned: list[Planned] = []
@@ -145,7 +150,7 @@ def _plan(demo: Demo) -> list[Planned]:
                 code not in NO_COMMITTEE
                 and since is not None
                 and held >= since
-                and not (code == MISSED_COMMITTEE[0] and (year, month) == missed_committee)
+                and (code, year, month) not in missed_committees
             ):
                 add(Kind.COMMITTEE_MEETING, held, f"研究部署{month}月份党建和业务工作")
             for index, _group in enumerate(GROUPS.get(code, [])):

@@ -13,6 +13,7 @@ from zhibu.accounts.scoping import (
     orgs_for,
     require_perm,
 )
+from zhibu.goals.models import GoalPlan
 from zhibu.lib.dates import today
 from zhibu.lib.forms import apply_errors
 from zhibu.members.models import Member
@@ -61,6 +62,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_committee": in_scope(user, "orgs.committee", org) and org.kind != "group",
         "can_oversight": in_scope(user, "orgs.oversight", org),
         "can_members": in_scope(user, "members.view", org),
+        "can_meetings": in_scope(user, "meetings.view", org),
+        "can_goals": in_scope(user, "goals.view", org),
+        "can_massess": in_scope(user, "massess.view", org),
+        "year": today().year,
+        "goal_plan": GoalPlan.objects.filter(organisation=org, year=today().year).first()
+        if org.kind != Organisation.Kind.GROUP
+        else None,
     }
     return render(request, "orgs/detail.html", context)
 
