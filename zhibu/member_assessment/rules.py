@@ -83,6 +83,24 @@ def goal_score(*, completed: bool, measure: str, current: Decimal | None, target
     return Decimal(0)
 
 
+def expected_share(*, start: dt.date, due: dt.date, period_end: dt.date) -> Decimal:
+    """How much of a goal should be done by the end of a period: all of it once due, else the share
+    of its days elapsed (start and end days included)."""
+    if due <= period_end:
+        return Decimal(1)
+    if period_end < start:
+        return Decimal(0)
+    return Decimal((period_end - start).days + 1) / Decimal((due - start).days + 1)
+
+
+def period_score(*, done_share: Decimal, expected: Decimal) -> Decimal:
+    """A goal's achievement in a period, 0..1: what was done by the period's end against what was
+    due by then — a member on track with a year-long goal scores 1 in the first quarter."""
+    if expected <= 0:
+        return Decimal(1)
+    return min(done_share / expected, Decimal(1)).max(Decimal(0))
+
+
 def achievement_percent(scores: Iterable[Decimal]) -> Decimal | None:
     values = list(scores)
     if not values:

@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from zhibu.accounts.scoping import get_org_or_404, orgs_for, scope_q
-from zhibu.goals.models import Goal
+from zhibu.goals.models import Goal, ProgressUpdate
 from zhibu.member_assessment import rules
 from zhibu.member_assessment.models import (
     MemberRating,
@@ -90,19 +90,52 @@ def members_with_category_on(branch_id: int, on: dt.date) -> QuerySet:
 
 
 def achievements(member_ids: list[int], start: dt.date, end: dt.date) -> dict[int, Decimal | None]:
-    """Quantitative achievement of each member in a period (one query): their non-cancelled
-    responsibility goals due within it, each counting 1 when completed or its progress toward the
-    target for a 数量指标; None for a member with no goal due."""
+    """Quantitative achievement of each member in a period (three queries): their non-cancelled
+    responsibility goals running during the period — due within it, or begun before its end and due
+    later — each scored by what was reported done by the period's end against what was due by then
+    (`rules.period_score`); None for a member with no such goal."""
+    goals = list(
+        Goal.objects.filter(member_id__in=member_ids, is_cancelled=False, due_on__gte=start)
+        .select_related("plan")
+        .only(
+            "member_id",
+            "measure",
+            "target_value",
+            "start_on",
+            "due_on",
+            "plan__year",
+            "current_value",
+            "completed_on",
+        )
+    )
+    goals = [g for g in goals if (g.start_on or dt.date(g.plan.year, 1, 1)) <= end]
+    # The latest report on or before the period's end, per goal (reports are the record).
+    latest: dict[int, ProgressUpdate] = {}
+    for update in ProgressUpdate.objects.filter(goal__in=goals, reported_on__lte=end).order_by(
+        "goal_id", "reported_on", "id"
+    ):
+        latest[update.goal_id] = update
+    reported = set(ProgressUpdate.objects.filter(goal__in=goals).values_list("goal_id", flat=True).distinct())
     scores: dict[int, list[Decimal]] = defaultdict(list)
-    goals = Goal.objects.filter(
-        member_id__in=member_ids, is_cancelled=False, due_on__gte=start, due_on__lte=end
-    ).values_list("member_id", "completed_on", "measure", "current_value", "target_value")
-    for member_id, completed_on, measure, current, target in goals:
-        scores[member_id].append(
-            rules.goal_score(
-                completed=completed_on is not None, measure=measure, current=current, target=target
+    for goal in goals:
+        update = latest.get(goal.pk)
+        done = (goal.completed_on is not None and goal.completed_on <= end) or (
+            update is not None
+            and (
+                update.done
+                or (update.value is not None and goal.target_value and update.value >= goal.target_value)
             )
         )
+        # The value reported by the period's end; a goal kept without reports (entered directly)
+        # counts with its current value.
+        value = update.value if update is not None else (None if goal.pk in reported else goal.current_value)
+        share = rules.goal_score(
+            completed=bool(done), measure=goal.measure, current=value, target=goal.target_value
+        )
+        goal_start = goal.start_on or dt.date(goal.plan.year, 1, 1)
+        expected = rules.expected_share(start=goal_start, due=goal.due_on, period_end=end)
+        assert goal.member_id is not None
+        scores[goal.member_id].append(rules.period_score(done_share=share, expected=expected))
     return {pk: rules.achievement_percent(scores.get(pk, [])) for pk in member_ids}
 
 

@@ -23,6 +23,7 @@ def make_goal(
     target: str | None = None,
     current: str | None = None,
     cancelled: bool = False,
+    start_on: dt.date | None = None,
 ) -> Goal:
     plan, _ = GoalPlan.objects.get_or_create(
         organisation=member.branch, year=due_on.year, defaults={"title": f"{due_on.year}年度目标"}
@@ -36,6 +37,7 @@ def make_goal(
         measure=measure,
         target_value=Decimal(target) if target is not None else None,
         current_value=Decimal(current) if current is not None else None,
+        start_on=start_on,
         due_on=due_on,
         completed_on=completed_on,
         is_cancelled=cancelled,

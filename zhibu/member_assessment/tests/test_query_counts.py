@@ -23,9 +23,10 @@ def _sheet_queries(world: World, client: Any, django_assert_num_queries: Any) ->
     client.force_login(world.secretary_a)
     client.get("/")  # the first request of a session records its time (idle timeout)
     # 1 session, 2 user, 3 the user's role assignments, 4 the branch, 5 the members on the period's
-    # end, 6 their ratings of the period, 7 their goals due in the period, 8 the unread
-    # notifications count of the navigation bar.
-    with django_assert_num_queries(8):
+    # end, 6 their ratings of the period, 7 their responsibility goals running in the period,
+    # 8 the progress reports on those goals up to the period's end, 9 which of them have any
+    # report, 10 the unread notifications count of the navigation bar.
+    with django_assert_num_queries(10):
         response = client.get(f"/assessment/members/branches/{world.branch_a.pk}/{YEAR}/ratings/Q1/")
     assert response.status_code == 200
 

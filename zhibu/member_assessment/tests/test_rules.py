@@ -176,3 +176,20 @@ def test_participation_rate_is_a_decimal_percent() -> None:
     assert rules.participation_rate(2, 3) == D("66.67")
     assert rules.participation_rate(1, 3) == D("33.33")
     assert rules.participation_rate(5, 5) == D("100.00")
+
+
+def test_a_year_long_goal_on_track_scores_full_in_its_first_quarter() -> None:
+    r, Dec = rules, Decimal
+    year_start, year_end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    q1_end = dt.date(2026, 3, 31)
+    expected = r.expected_share(start=year_start, due=year_end, period_end=q1_end)
+    assert expected == Dec(90) / Dec(365)
+    # 3 of 12 done by 31 March: ahead of the 90/365 due → 100%; 2 of 12 → 2/12 ÷ 90/365 ≈ 67.59%
+    assert r.period_score(done_share=Dec(3) / Dec(12), expected=expected) == Dec(1)
+    assert r.achievement_percent([r.period_score(done_share=Dec(2) / Dec(12), expected=expected)]) == Dec(
+        "67.59"
+    )
+    # Once due, all of it is expected; a goal not begun by the period's end expects nothing yet.
+    assert r.expected_share(start=year_start, due=q1_end, period_end=q1_end) == 1
+    assert r.expected_share(start=dt.date(2026, 4, 1), due=year_end, period_end=q1_end) == 0
+    assert r.period_score(done_share=Dec(0), expected=Dec(0)) == 1

@@ -27,7 +27,11 @@ def test_it_rates_the_branch_in_one_go_with_the_achievement(world: World) -> Non
     other = make_member(world.branch_a, "丙党员")
     make_goal(world.member_in_a, dt.date(YEAR, 2, 1), completed_on=dt.date(YEAR, 1, 30))
     make_goal(world.member_in_a, dt.date(YEAR, 3, 1), measure="number", target="4", current="3")
-    make_goal(world.member_in_a, dt.date(YEAR, 4, 1))  # due in Q2: not counted
+    # Due 1 April, running since 1 January with nothing done by 31 March: 90 of its 91 days were due.
+    make_goal(world.member_in_a, dt.date(YEAR, 4, 1))
+    make_goal(
+        world.member_in_a, dt.date(YEAR, 7, 1), start_on=dt.date(YEAR, 4, 2)
+    )  # begins in Q2: not counted
     make_goal(world.member_in_a, dt.date(YEAR, 3, 2), cancelled=True)  # cancelled: not counted
     counts = _save(
         world,
@@ -38,7 +42,7 @@ def test_it_rates_the_branch_in_one_go_with_the_achievement(world: World) -> Non
     )
     assert counts == {"created": 2, "updated": 0}
     mine = MemberRating.objects.get(member=world.member_in_a)
-    assert mine.achievement == Decimal("87.50")  # (1 + 0.75) / 2
+    assert mine.achievement == Decimal("58.33")  # (1 + 0.75 + 0) / 3
     assert (mine.rating, mine.judgement, mine.rated_by) == ("excellent", "表现突出", world.secretary_a)
     assert MemberRating.objects.get(member=other).achievement is None  # no goal due
     assert (
