@@ -1,3 +1,4 @@
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -26,3 +27,16 @@ def query_replace(context: Any, **changes: Any) -> str:
 @register.filter
 def yes_no(value: Any) -> str:
     return "是" if value else "否"
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A quantity without trailing zeros: 12.00 → 12, 10.80 → 10.8 (amounts of money keep |floatformat:2)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = format(number.normalize(), "f")
+    return text

@@ -78,3 +78,17 @@ def test_changing_any_digit_breaks_the_check(position: int, delta: int) -> None:
 def test_mask_keeps_four_and_four() -> None:
     assert idnumber.mask("11010519491231002X") == "1101**********002X"
     assert idnumber.mask("") == ""
+
+
+def test_num_filter_drops_trailing_zeros() -> None:
+    from decimal import Decimal
+
+    from zhibu.lib.templatetags.zhibu_tags import num
+
+    assert [num(Decimal("12.00")), num(Decimal("10.80")), num(Decimal("100")), num(None), num("x")] == [
+        "12",
+        "10.8",
+        "100",
+        "",
+        "x",
+    ]
