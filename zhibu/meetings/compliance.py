@@ -11,13 +11,13 @@ Definitions (SPEC §8, exact):
   are Asia/Shanghai calendar dates). Records dated after 31 Dec never count for the year; records
   dated after the day the calendar is computed for (`on`) are not known yet. A month or quarter
   not yet ended is 进行中 (or 未到期 when it has not begun), never 缺.
-- 支委会 is required in a month only when the branch has a committee on the month's first day. A
-  branch "has a committee" from the start of its first recorded term (`BranchCommittee.term_start`)
-  on: a committee stays in office after its term has ended until the next one is elected (the
-  late election is a warning of its own, RULES A-3). A branch of fewer than 7 full members elects
-  no committee (RULES A-2), so it has no committee record and no 支委会 is required of it; a
-  branch that elects its first committee mid-year owes 支委会 from the following month (or from
-  that month when elected on its 1st).
+- 支委会 is required in a month only when the branch has a committee then, and SPEC §8 defines a
+  branch without a committee as one of fewer than 7 full members (RULES A-2; the number is the
+  setting `committee.required_from_full_members`). So the test is the count of 正式党员 placed in
+  the branch on the month's first day (their placement and 人员类别 history), not the committee
+  records: a branch of 7 or more full members owes a 支委会 every month even before its committee
+  is recorded, and one of fewer owes none even if a committee (a secretary) is recorded. A
+  branch that reaches 7 full members mid-month owes 支委会 from the following month.
 - 党小组会: one per month of each of the branch's groups that existed on the month's first day
   (`founded_on`/`dissolved_on`; an unknown founding date counts as always).
 - Attendance rate: over the year's 党员大会, 党小组会 (of the branch's groups) and 党课 of the
@@ -40,7 +40,8 @@ from typing import Any
 from django.db.models import Count, Q
 
 from zhibu.meetings.models import ATTENDANCE_RATE_KINDS, Attendance, Kind, Meeting
-from zhibu.orgs.models import BranchCommittee, Organisation
+from zhibu.members.models import Category, Placement, StatusChange
+from zhibu.orgs.models import Organisation
 
 MONTHS = range(1, 13)
 QUARTERS = range(1, 5)
@@ -110,8 +111,12 @@ class BranchFacts:
     founded_on: dt.date | None = None
     dissolved_on: dt.date | None = None
     groups: tuple[GroupFact, ...] = ()
-    committee_starts: tuple[dt.date, ...] = ()
+    # 正式党员 of the branch on the first day of each month (January first); empty: none known.
+    full_members: tuple[int, ...] = ()
     meetings: tuple[MeetingFact, ...] = ()
+
+    def full_members_on_first_of(self, month: int) -> int:
+        return self.full_members[month - 1] if len(self.full_members) >= month else 0
 
 
 # --- calendar arithmetic ----------------------------------------------------------------------------
@@ -137,9 +142,10 @@ def existed_on(day: dt.date, founded_on: dt.date | None, dissolved_on: dt.date |
     return (founded_on is None or founded_on <= day) and (dissolved_on is None or dissolved_on > day)
 
 
-def has_committee_on(committee_starts: Iterable[dt.date], day: dt.date) -> bool:
-    """A committee is in office from its term's start until the next election (see module doc)."""
-    return any(start <= day for start in committee_starts)
+def has_committee(full_members: int, required_from: int = 7) -> bool:
+    """SPEC §8 / RULES A-2: a branch has a committee when it has at least `required_from` full
+    members; below that it has a secretary instead and owes no 支委会."""
+    return full_members >= required_from
 
 
 def period_state(*, first: dt.date, last: dt.date, on: dt.date, count: int, required: int = 1) -> State:
@@ -302,6 +308,7 @@ def branch_year(
     on: dt.date,
     featured_min: int = 2,
     attendance_min_percent: Decimal = Decimal(90),
+    committee_from_full_members: int = 7,
 ) -> BranchYear:
     """The calendar of one branch for one year, as known on `on` (see the module doc)."""
     meetings = _in_year(facts.meetings, year, on)
@@ -313,7 +320,20 @@ def branch_year(
         return existed_on(day, facts.founded_on, facts.dissolved_on)
 
     def committee_applies(day: dt.date) -> bool:
-        return branch_exists(day) and has_committee_on(facts.committee_starts, day)
+        full = facts.full_members_on_first_of(day.month)
+        return branch_exists(day) and has_committee(full, committee_from_full_members)
+
+    committee_months = [m for m in MONTHS if committee_applies(dt.date(year, m, 1))]
+    if not committee_months:
+        committee_note = (
+            f"正式党员不足{committee_from_full_members}人，不设支委会（规则 A-2），不要求召开支委会"
+        )
+    elif len(committee_months) < 12:
+        committee_note = (
+            f"正式党员达到{committee_from_full_members}人的月份要求召开支委会（规则 A-2），其余月份不要求"
+        )
+    else:
+        committee_note = ""
 
     monthly = [
         _monthly_row(
@@ -323,9 +343,7 @@ def branch_year(
             on=on,
             meetings=[m for m in by_kind[Kind.COMMITTEE_MEETING] if m.organisation_id == facts.pk],
             applies=committee_applies,
-            note=""
-            if facts.committee_starts
-            else "未设支委会（正式党员不足7人，规则 A-2），不要求召开支委会",
+            note=committee_note,
         )
     ]
     for group in facts.groups:
@@ -433,6 +451,46 @@ def meeting_facts(meetings: Any, *, year: int, on: dt.date) -> list[tuple[int, i
     ]
 
 
+def full_member_counts(branch_ids: Sequence[int], *, year: int) -> dict[int, tuple[int, ...]]:
+    """For each branch, its number of 正式党员 on the first day of each month of `year` (SPEC §8,
+    RULES A-2), in one query: the placements in the branches that overlap the year, each with its
+    member's 人员类别 changes (the category on a day is the last change on or before it)."""
+    firsts = [dt.date(year, month, 1) for month in MONTHS]
+    rows = (
+        Placement.objects.filter(branch_id__in=branch_ids, start_on__lte=firsts[-1])
+        .filter(Q(end_on__isnull=True) | Q(end_on__gt=firsts[0]))
+        .filter(
+            member__status_changes__field=StatusChange.Field.CATEGORY,
+            member__status_changes__effective_on__lte=firsts[-1],
+        )
+        .values_list(
+            "pk",
+            "branch_id",
+            "member_id",
+            "start_on",
+            "end_on",
+            "member__status_changes__effective_on",
+            "member__status_changes__id",
+            "member__status_changes__new_value",
+        )
+    )
+    placements: dict[int, tuple[int, int, dt.date, dt.date | None]] = {}
+    changes: dict[int, list[tuple[dt.date, int, str]]] = defaultdict(list)
+    for pk, branch_id, member_id, start_on, end_on, effective_on, change_id, value in rows:
+        placements[pk] = (branch_id, member_id, start_on, end_on)
+        changes[pk].append((effective_on, change_id, value))
+    full: dict[int, list[set[int]]] = defaultdict(lambda: [set() for _ in MONTHS])
+    for pk, (branch_id, member_id, start_on, end_on) in placements.items():
+        history = sorted(changes[pk])
+        for index, first in enumerate(firsts):
+            if not (start_on <= first and (end_on is None or end_on > first)):
+                continue
+            latest = [value for effective_on, _, value in history if effective_on <= first]
+            if latest and latest[-1] == Category.FULL:
+                full[branch_id][index].add(member_id)
+    return {branch_id: tuple(len(members) for members in months) for branch_id, months in full.items()}
+
+
 def load_facts(branches: Sequence[Organisation], *, year: int, on: dt.date) -> list[BranchFacts]:
     """The facts of `branches` for `year` in three queries whatever their number: their groups,
     their committees' term starts, and their meetings (of the branch or of its groups) with the
@@ -446,11 +504,7 @@ def load_facts(branches: Sequence[Organisation], *, year: int, on: dt.date) -> l
     ):
         assert group.parent_id is not None
         groups[group.parent_id].append(GroupFact(group.pk, group.name, group.founded_on, group.dissolved_on))
-    starts: dict[int, list[dt.date]] = defaultdict(list)
-    for org_id, start in BranchCommittee.objects.filter(
-        organisation_id__in=ids, term_start__lte=dt.date(year, 12, 31)
-    ).values_list("organisation_id", "term_start"):
-        starts[org_id].append(start)
+    full_members = full_member_counts(ids, year=year)
     wanted = set(ids)
     meetings: dict[int, list[MeetingFact]] = defaultdict(list)
     queryset = Meeting.objects.filter(Q(organisation_id__in=ids) | Q(organisation__parent_id__in=ids))
@@ -467,7 +521,7 @@ def load_facts(branches: Sequence[Organisation], *, year: int, on: dt.date) -> l
             founded_on=b.founded_on,
             dissolved_on=b.dissolved_on,
             groups=tuple(groups[b.pk]),
-            committee_starts=tuple(sorted(starts[b.pk])),
+            full_members=full_members.get(b.pk, ()),
             meetings=tuple(meetings[b.pk]),
         )
         for b in branches
@@ -481,8 +535,16 @@ def load_years(branches: Sequence[Organisation], *, year: int, on: dt.date) -> l
     rules = rules_for(year)
     featured_min = rules.integer("meetings.featured_activities_min")
     attendance_min = rules.decimal("meetings.attendance_min_percent")
+    committee_from = rules.integer("committee.required_from_full_members")
     return [
-        branch_year(facts, year=year, on=on, featured_min=featured_min, attendance_min_percent=attendance_min)
+        branch_year(
+            facts,
+            year=year,
+            on=on,
+            featured_min=featured_min,
+            attendance_min_percent=attendance_min,
+            committee_from_full_members=committee_from,
+        )
         for facts in load_facts(branches, year=year, on=on)
     ]
 

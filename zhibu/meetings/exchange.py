@@ -150,13 +150,24 @@ def _content(source: Any) -> bytes:
     return data if isinstance(data, bytes) else bytes(data)
 
 
-def _sheet_names(content: bytes) -> list[str]:
+def _other_sheets(content: bytes) -> tuple[list[str], list[str]]:
+    """(all sheet names, the names of sheets other than 会议, 出勤 and 填写说明 that hold data)."""
     try:
         book = load_workbook(io.BytesIO(content), read_only=True)
     except Exception:  # not an .xlsx: read_sheet reports it
-        return []
+        return [], []
     try:
-        return list(book.sheetnames)
+        known = {MEETINGS_SHEET, ATTENDANCE_SHEET, NOTES_SHEET}
+        with_data = [
+            name
+            for name in book.sheetnames
+            if name not in known
+            and any(
+                any(value not in (None, "") for value in row)
+                for row in book[name].iter_rows(max_row=50, values_only=True)
+            )
+        ]
+        return list(book.sheetnames), with_data
     finally:
         book.close()
 
@@ -176,25 +187,39 @@ def import_meetings(
     except OSError as error:
         return result.refuse([Problem(1, FILE_COLUMN, f"无法读取文件：{error.strerror or error}")])
     meetings_sheet = read_sheet(content, MEETING_COLUMNS, sheet_name=MEETINGS_SHEET)
-    if meetings_sheet.fatal:
-        return result.refuse(in_sheet_order(meetings_sheet.problems, MEETING_COLUMNS))
     attendance_rows: list[Row] = []
     attendance_problems: list[Problem] = []
-    if ATTENDANCE_SHEET in _sheet_names(content):
+    file_problems: list[Problem] = []
+    names, others = _other_sheets(content)
+    if ATTENDANCE_SHEET in names:
         attendance_sheet = read_sheet(content, ATTENDANCE_COLUMNS, sheet_name=ATTENDANCE_SHEET)
         attendance_problems = list(attendance_sheet.problems)
         attendance_rows = [] if attendance_sheet.fatal else attendance_sheet.rows
+    elif others:
+        # Without a 出勤 sheet everyone expected counts as present: a misnamed one would silently
+        # turn every absence into attendance, so a sheet with data under another name is refused.
+        listed = "、".join(f"“{name}”" for name in others)
+        file_problems = [
+            Problem(
+                1,
+                FILE_COLUMN,
+                f"找不到工作表“{ATTENDANCE_SHEET}”，而工作表{listed}有数据：请假、缺席人员应填在名为"
+                f"“{ATTENDANCE_SHEET}”的工作表中（全部出席时可删去其他工作表）",
+            )
+        ]
     roots = root_paths(scope_user, "meetings.edit") if scope_user is not None else None
-    plans = _plan_meetings(meetings_sheet.rows, roots)
+    # Both sheets' problems are reported together: a 会议 sheet that cannot be read (a required
+    # column missing) still lets the 出勤 sheet's own cells be checked, without the references.
+    plans = None if meetings_sheet.fatal else _plan_meetings(meetings_sheet.rows, roots)
     _plan_attendance(attendance_rows, plans)
-    problems = in_sheet_order(meetings_sheet.all_problems(), MEETING_COLUMNS) + [
+    problems = in_sheet_order([*file_problems, *meetings_sheet.all_problems()], MEETING_COLUMNS) + [
         _attendance_problem(p)
         for p in in_sheet_order(
             [*attendance_problems, *(p for row in attendance_rows for p in row.problems)],
             ATTENDANCE_COLUMNS,
         )
     ]
-    if problems:
+    if problems or plans is None:
         return result.refuse(problems)
     new = [plan for plan in plans.values() if plan.existing is None]
     result.created = len(new)
@@ -308,7 +333,9 @@ def _match_existing(plans: list[_MeetingPlan]) -> None:
             plan.existing = meeting
 
 
-def _plan_attendance(rows: list[Row], plans: dict[str, _MeetingPlan]) -> None:
+def _plan_attendance(rows: list[Row], plans: dict[str, _MeetingPlan] | None) -> None:
+    """Check the 出勤 rows and file each 请假/缺席 under its meeting's plan. `plans` is None when
+    the 会议 sheet could not be read: only the cells themselves are checked then."""
     parsed = []
     for row in rows:
         serial = row.text("会议序号", required=True)
@@ -335,8 +362,8 @@ def _plan_attendance(rows: list[Row], plans: dict[str, _MeetingPlan]) -> None:
             people[person.id_number] = person
     seen: dict[tuple[str, str], int] = {}
     for row, serial, id_value, status, makeup_on in parsed:
-        plan = plans.get(serial) if serial else None
-        if serial and plan is None:
+        plan = plans.get(serial) if serial and plans is not None else None
+        if serial and plan is None and plans is not None:
             row.problem("会议序号", f"会议序号“{serial}”在会议表中不存在")
         if serial and id_value:
             if (serial, id_value) in seen:

@@ -4,7 +4,7 @@ export and the API list, so the three always agree."""
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from zhibu.accounts.scoping import members_for
 from zhibu.members.models import Category, Member, Placement, StatusChange
@@ -41,27 +41,25 @@ def member_search(user: Any, params: Any, perm: str = "members.view") -> QuerySe
 
 
 def members_of_branch_on(branch_id: int, on: dt.date, *, group_id: int | None = None) -> QuerySet:
-    """Members (正式 or 预备) placed in the branch (or group) on `on` — the "expected" of SPEC §8."""
+    """Members (正式 or 预备, 党籍 not stopped) placed in the branch (or group) on `on` — the
+    "expected" of SPEC §8. One query: the placements on the date, then each person's latest 人员类别
+    and 党籍状态 on or before it (StatusChange history)."""
     placements = Placement.objects.filter(branch_id=branch_id, start_on__lte=on).filter(
         Q(end_on__isnull=True) | Q(end_on__gt=on)
     )
     if group_id is not None:
         placements = placements.filter(group_id=group_id)
-    member_ids = placements.values("member_id")
-    return Member.objects.filter(pk__in=member_ids).filter(pk__in=_party_members_on(on))
+    return (
+        Member.objects.filter(pk__in=placements.values("member_id"))
+        .annotate(category_on=_latest_on("category", on), standing_on=_latest_on("standing", on))
+        .filter(category_on__in=["full", "probationary"])
+        .filter(Q(standing_on__isnull=True) | Q(standing_on="normal"))
+    )
 
 
-def _party_members_on(on: dt.date) -> QuerySet:
-    """Ids of people whose latest 人员类别 on `on` is 正式 or 预备."""
-    from django.db.models import OuterRef, Subquery
-
-    latest = (
-        StatusChange.objects.filter(member_id=OuterRef("pk"), field="category", effective_on__lte=on)
+def _latest_on(field: str, on: dt.date) -> Subquery:
+    return Subquery(
+        StatusChange.objects.filter(member_id=OuterRef("pk"), field=field, effective_on__lte=on)
         .order_by("-effective_on", "-id")
         .values("new_value")[:1]
-    )
-    return (
-        Member.objects.annotate(category_on=Subquery(latest))
-        .filter(category_on__in=["full", "probationary"])
-        .values("pk")
     )

@@ -16,7 +16,7 @@ from zhibu.meetings.compliance import (
     MeetingFact,
     State,
     branch_year,
-    has_committee_on,
+    has_committee,
     load_years,
     month_bounds,
     percent,
@@ -120,19 +120,25 @@ def test_no_committee_means_no_committee_meeting_is_required() -> None:
     assert "A-2" in row.note
 
 
-def test_a_committee_elected_mid_year_owes_committee_meetings_from_the_next_month() -> None:
-    assert has_committee_on([D(2025, 6, 15)], D(2025, 6, 15))
-    assert not has_committee_on([D(2025, 6, 15)], D(2025, 6, 14))
-    year = calendar(fact(Kind.COMMITTEE_MEETING, D(2025, 8, 5)), committee_starts=(D(2025, 6, 15),))
+def test_a_branch_reaching_seven_full_members_mid_year_owes_committee_meetings_from_the_next_month() -> None:
+    assert has_committee(7) and not has_committee(6) and has_committee(5, required_from=5)
+    growing = (6,) * 6 + (7,) * 6  # 7 full members on 1 July, not on 1 June
+    year = calendar(fact(Kind.COMMITTEE_MEETING, D(2025, 8, 5)), full_members=growing)
     assert states(year.row(Kind.COMMITTEE_MEETING)) == [
-        *[State.NOT_APPLICABLE] * 6,  # January to June: no committee on the 1st
+        *[State.NOT_APPLICABLE] * 6,  # January to June: fewer than 7 full members on the 1st
         State.MISSING,
         State.MET,
         *[State.MISSING] * 4,
     ]
     assert year.missing(Kind.COMMITTEE_MEETING) == 5
-    elected_on_the_first = calendar(committee_starts=(D(2025, 6, 1),))
-    assert states(elected_on_the_first.row(Kind.COMMITTEE_MEETING))[5] == State.MISSING
+    assert "规则 A-2" in year.row(Kind.COMMITTEE_MEETING).note
+    always = calendar(full_members=(7,) * 12)
+    assert year.has_committee and always.missing(Kind.COMMITTEE_MEETING) == 12
+    assert always.row(Kind.COMMITTEE_MEETING).note == ""
+    # the threshold is the year's setting (RULES A-2 via `committee.required_from_full_members`)
+    small = branch_year(BranchFacts(pk=1, name="小支部", full_members=(5,) * 12), year=2025,
+                        on=END_OF_2025, committee_from_full_members=5)  # fmt: skip
+    assert small.missing(Kind.COMMITTEE_MEETING) == 12
 
 
 def test_each_group_owes_its_own_group_meeting() -> None:
@@ -215,7 +221,11 @@ def test_the_facts_come_from_the_meetings_and_attendance(world: Any) -> None:
     )
     meeting_record(actor=None, organisation=world.branch_b, kind=Kind.PARTY_LESSON, held_on=D(2025, 5, 5),
                    topic="B的党课")  # fmt: skip
-    org_services.committee_elect(actor=None, organisation=a, elected_on=D(2025, 6, 15))
+    # a committee record alone does not make 支委会 owed: 7 full members do (SPEC §8, RULES A-2),
+    # and A (甲, 乙, 丙) reaches 7 on 15 June
+    org_services.committee_elect(actor=None, organisation=a, elected_on=D(2025, 1, 1))
+    for index in range(4):
+        make_member(a, f"六月党员{index}", start_on=D(2025, 6, 15))
     by_branch = {y.branch.code: y for y in load_years([a, world.branch_b], year=2025, on=D(2026, 2, 1))}
     year_a = by_branch["A"]
     # 3 expected at the 党员大会 (甲, 乙, 丙), 2 at the group meeting (甲, 乙); the new-year lesson is 2026's
@@ -226,6 +236,7 @@ def test_the_facts_come_from_the_meetings_and_attendance(world: Any) -> None:
     group_row = next(r for r in year_a.monthly if r.kind == Kind.GROUP_MEETING)
     assert states(group_row)[11] == State.MET
     assert states(year_a.row(Kind.COMMITTEE_MEETING))[5:7] == [State.NOT_APPLICABLE, State.MISSING]
+    assert states(year_a.row(Kind.COMMITTEE_MEETING))[:6] == [State.NOT_APPLICABLE] * 6
     assert states(by_branch["B"].row(Kind.PARTY_LESSON))[1] == State.MET
 
 

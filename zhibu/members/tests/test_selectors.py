@@ -217,3 +217,19 @@ def test_members_of_branch_on_is_one_query(world: Any, django_assert_num_queries
         make_member(world.branch_a, f"党员{i}")
     with django_assert_num_queries(1):
         assert len(list(members_of_branch_on(world.branch_a.pk, D(2026, 1, 1)))) == 6
+
+
+def test_a_member_whose_standing_is_stopped_is_not_expected(world: Any) -> None:
+    """SPEC §8 "expected": a member whose 党籍 was stopped (停止党籍) is no longer counted from that date."""
+    lost = make_member(world.branch_a, "失联者")
+    services.member_change_status(
+        actor=None,
+        member=lost,
+        field="standing",
+        new_value="suspended",
+        effective_on=dt.date(2026, 6, 1),
+        reason="失联超过6个月，支部大会决定停止党籍",
+    )
+    names = lambda on: {m.name for m in members_of_branch_on(world.branch_a.pk, on)}  # noqa: E731
+    assert "失联者" in names(dt.date(2026, 5, 31))
+    assert "失联者" not in names(dt.date(2026, 6, 1))

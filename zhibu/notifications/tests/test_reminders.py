@@ -35,9 +35,16 @@ def elect(branch: Any, elected_on: dt.date, **extra: Any) -> Any:
     return org_services.committee_elect(actor=None, organisation=branch, elected_on=elected_on, **extra)
 
 
+def seven_full_members(branch: Any) -> None:
+    """A branch owes a monthly 支委会 when it has 7 full members (SPEC §8, RULES A-2); A has one."""
+    for index in range(7 - branch.members.count()):
+        make_member(branch, f"正式党员{index}")
+
+
 def test_missing_meetings_of_last_month_and_quarter_go_to_the_branch_secretaries(world: Any) -> None:
     a, b = world.branch_a, world.branch_b
     elect(a, D(2025, 1, 10))
+    seven_full_members(world.branch_a)
     meeting_record(
         actor=None, organisation=a, kind=Kind.PARTY_LESSON, held_on=D(2026, 9, 30), topic="三季度党课"
     )
@@ -65,6 +72,7 @@ def test_in_january_last_quarter_is_the_previous_years_fourth(world: Any) -> Non
 
 def test_running_twice_the_same_day_or_later_in_the_period_creates_nothing_new(world: Any) -> None:
     elect(world.branch_a, D(2025, 1, 10))
+    seven_full_members(world.branch_a)
     first = reminders_send(on=ON)
     assert sum(first.values()) == Notification.objects.count() > 0
     assert not reminders_send(on=ON)
@@ -125,6 +133,7 @@ def test_a_user_with_an_email_address_is_emailed_once(world: Any) -> None:
     world.secretary_a.email = "sec-a@example.com"
     world.secretary_a.save(update_fields=["email"])
     elect(world.branch_a, D(2025, 1, 10))
+    seven_full_members(world.branch_a)
     reminders_send(on=ON)
     sent = [m for m in mail.outbox if m.to == ["sec-a@example.com"]]
     assert len(sent) == Notification.objects.filter(user=world.secretary_a).count() == 3
