@@ -147,6 +147,16 @@ class _Loader:
         if fraction > 0 and goal.measure == Measure.NUMBER:
             self.report(goal, self.on, fraction=fraction.quantize(TWO), note="按计划推进")
 
+    def track_quarterly(self, goal: Goal, pace: Decimal) -> None:
+        """A year-long goal reported at each quarter's end up to the demo date: the share of the
+        year elapsed times the member's pace (capped at the target)."""
+        for quarter_end in (dt.date(self.year, 3, 31), dt.date(self.year, 6, 30), dt.date(self.year, 9, 30)):
+            if quarter_end > self.on:
+                return
+            elapsed = Decimal((quarter_end - dt.date(self.year, 1, 1)).days + 1) / Decimal(365)
+            fraction = min(elapsed * pace, Decimal(1)).quantize(TWO)
+            self.report(goal, quarter_end, fraction=fraction, note=f"截至{quarter_end.month}月底的完成情况")
+
     # -- plans --------------------------------------------------------------------------------
 
     def plan(self, org: Organisation, year: int) -> GoalPlan | None:
@@ -252,6 +262,9 @@ class _Loader:
 
     def responsibility(self, plan: GoalPlan, people: list[Member]) -> None:
         for member in people:
+            # Each member keeps their own pace through the year (most on track, a few behind), so
+            # the quarterly ratings' achievement varies like a real branch's.
+            pace = Decimal(self.rng.choice(["1.05", "1", "1", "0.95", "0.9", "0.85", "0.75", "0.6"]))
             for aspect, (title, measure, unit, target) in RESPONSIBILITY.items():
                 goal = self.goal(
                     plan,
@@ -266,7 +279,7 @@ class _Loader:
                     due_on=dt.date(self.year, 12, 31),
                 )
                 if measure == Measure.NUMBER:
-                    self.track(goal, dt.date(self.year, 1, 1))
+                    self.track_quarterly(goal, pace)
 
     def last_year(self, org: Organisation) -> None:
         year = self.year - 1

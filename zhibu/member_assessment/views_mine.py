@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhibu.accounts.http import AuthedRequest
 from zhibu.lib.dates import today
-from zhibu.member_assessment import selectors, services
+from zhibu.member_assessment import rules, selectors, services
 from zhibu.member_assessment.models import MemberReview, MemberReviewEntry, MemberYearResult
 from zhibu.members.models import Member
 
@@ -32,6 +32,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
         "member_assessment/mine.html",
         {
             "mine": context,
+            "ratings": [(r, rules.period_label(r.period)) for r in context.ratings],
             "today": on,
             "open_entries": [e for e in context.entries if e.review.status == MemberReview.Status.OPEN],
         },
