@@ -150,12 +150,13 @@ class _Loader:
     def track_quarterly(self, goal: Goal, pace: Decimal) -> None:
         """A year-long goal reported at each quarter's end up to the demo date: the share of the
         year elapsed times the member's pace (capped at the target)."""
-        for quarter_end in (dt.date(self.year, 3, 31), dt.date(self.year, 6, 30), dt.date(self.year, 9, 30)):
-            if quarter_end > self.on:
-                return
-            elapsed = Decimal((quarter_end - dt.date(self.year, 1, 1)).days + 1) / Decimal(365)
+        quarter_ends = [dt.date(self.year, month, 30 if month in (6, 9) else 31) for month in (3, 6, 9)]
+        days = [d for d in quarter_ends if d < self.on] + [self.on]  # and the latest report, today
+        for day in days:
+            elapsed = Decimal((day - dt.date(self.year, 1, 1)).days + 1) / Decimal(365)
             fraction = min(elapsed * pace, Decimal(1)).quantize(TWO)
-            self.report(goal, quarter_end, fraction=fraction, note=f"截至{quarter_end.month}月底的完成情况")
+            if fraction > 0:
+                self.report(goal, day, fraction=fraction, note=f"截至{day.month}月{day.day}日的完成情况")
 
     # -- plans --------------------------------------------------------------------------------
 
