@@ -25,7 +25,9 @@ def home_context(user: Any) -> dict[str, Any]:
     from zhibu.goals.selectors import attention_nodes, due_soon_nodes
 
     if Role.BRANCH_SECRETARY in roles:
-        context["goal_alerts"] = attention_nodes(user)
+        alerts = attention_nodes(user, limit=100_000)
+        context["goal_alerts"] = alerts[:20]
+        context["goal_alerts_total"] = len(alerts)
     if user.member_id:
         context["my_goals_due"] = due_soon_nodes(user.member_id)
     return context

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 PHONE = {"width": 390, "height": 844}

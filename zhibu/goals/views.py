@@ -85,11 +85,27 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 counts[node.goal.member_id] = counts.get(node.goal.member_id, 0) + 1
         for member in members:
             member.goal_count = counts.get(member.pk, 0)  # type: ignore[attr-defined]
+    # Members' goals grouped per member, folded: a branch of 55 has 275 of them.
+    by_member: dict[int, list[Any]] = {}
+    for node in responsibility:
+        by_member.setdefault(node.goal.member_id, []).append(node)
+    attention = (Status.OVERDUE, Status.AT_RISK)
+    responsibility_groups = [
+        {
+            "member": nodes[0].goal.member,
+            "nodes": nodes,
+            "attention": sum(1 for n in nodes if n.status in attention and not n.goal.is_cancelled),
+            "done": sum(1 for n in nodes if n.status == Status.DONE),
+        }
+        for nodes in by_member.values()
+    ]
+    responsibility_groups.sort(key=lambda g: (-g["attention"], g["member"].name))
     context = {
         "plan": plan,
         "tree": tree,
         "branch_goals": branch_goals,
         "responsibility": responsibility,
+        "responsibility_groups": responsibility_groups,
         "members": members,
         "review": getattr(plan, "review", None) if hasattr(plan, "review") else None,
         "can_edit": in_scope(request.user, "goals.edit", plan.organisation),

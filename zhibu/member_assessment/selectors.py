@@ -111,10 +111,10 @@ def achievements(member_ids: list[int], start: dt.date, end: dt.date) -> dict[in
     goals = [g for g in goals if (g.start_on or dt.date(g.plan.year, 1, 1)) <= end]
     # The latest report on or before the period's end, per goal (reports are the record).
     latest: dict[int, ProgressUpdate] = {}
-    for update in ProgressUpdate.objects.filter(goal__in=goals, reported_on__lte=end).order_by(
+    for report in ProgressUpdate.objects.filter(goal__in=goals, reported_on__lte=end).order_by(
         "goal_id", "reported_on", "id"
     ):
-        latest[update.goal_id] = update
+        latest[report.goal_id] = report
     reported = set(ProgressUpdate.objects.filter(goal__in=goals).values_list("goal_id", flat=True).distinct())
     scores: dict[int, list[Decimal]] = defaultdict(list)
     for goal in goals:
