@@ -4,8 +4,9 @@ from django import forms
 
 from zhibu.accounts.forms import BootstrapForm
 from zhibu.goals.models import Aspect, Goal, Level, Measure
-from zhibu.goals.services import ALLOWED_EXTENSIONS, MAX_FILES
+from zhibu.goals.services import MAX_FILES
 from zhibu.lib.forms import MemberChoiceField, OrganisationChoiceField
+from zhibu.lib.uploads import ALLOWED_EXTENSIONS
 from zhibu.members.models import Member
 from zhibu.orgs.models import Organisation
 

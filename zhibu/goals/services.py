@@ -3,10 +3,8 @@ one transaction; `goal_problems` is the single validator of a goal (the form, th
 all meet it through `goal_create` / `goal_update`)."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,6 +27,7 @@ from zhibu.goals.models import (
     ProgressUpdate,
 )
 from zhibu.lib.dates import add_years, today
+from zhibu.lib.uploads import sha256_of, upload_name, upload_problems
 from zhibu.members.models import Member
 from zhibu.orgs.models import Organisation
 
@@ -54,8 +53,6 @@ PLAN_KINDS = (Organisation.Kind.PARTY_COMMITTEE, Organisation.Kind.GENERAL_BRANC
 OWNER_REQUIRED = (Level.QUARTERLY, Level.MONTHLY, Level.TASK)
 
 MAX_FILES = 5
-MAX_FILE_BYTES = 10 * 1024 * 1024
-ALLOWED_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
 
 
 def _raise_if(problems: dict[str, str]) -> None:
@@ -412,14 +409,7 @@ def attachment_problems(files: Sequence[Any]) -> list[str]:
     if len(files) > MAX_FILES:
         problems.append(f"佐证材料：最多上传{MAX_FILES}个文件（本次{len(files)}个）")
     for upload in files:
-        name = PurePath(upload.name or "").name
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if extension not in ALLOWED_EXTENSIONS:
-            problems.append(f"佐证材料：“{name}”的类型不允许，只能上传 {'/'.join(ALLOWED_EXTENSIONS)} 文件")
-        if upload.size > MAX_FILE_BYTES:
-            problems.append(f"佐证材料：“{name}”超过10MB")
-        if upload.size == 0:
-            problems.append(f"佐证材料：“{name}”是空文件")
+        problems += upload_problems(upload, label="佐证材料")
     return problems
 
 
@@ -470,16 +460,12 @@ def progress_report(
         reported_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     for upload in files:
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
         ProgressAttachment.objects.create(
             update=update,
             file=upload,
-            name=PurePath(upload.name).name[:200],
+            name=upload_name(upload)[:200],
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=sha256_of(upload),
         )
     latest = not goal.updates.filter(reported_on__gt=reported_on).exists()
     before = snapshot(goal, ("current_value", "completed_on"))

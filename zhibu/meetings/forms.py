@@ -7,8 +7,8 @@ from django import forms
 
 from zhibu.accounts.forms import BootstrapForm
 from zhibu.lib.forms import OrganisationChoiceField
+from zhibu.lib.uploads import ALLOWED_EXTENSIONS as ATTACHMENT_EXTENSIONS
 from zhibu.meetings.models import Attendance, Decision, Kind, Notice
-from zhibu.meetings.services import ATTACHMENT_EXTENSIONS
 from zhibu.orgs.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -2,10 +2,8 @@
 enters the system (pages, API, import_meetings and the demo all call it)."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from django.db import transaction
 from zhibu.audit.models import AuditEvent
 from zhibu.audit.services import audit_record, diff, snapshot
 from zhibu.lib.dates import today
+from zhibu.lib.uploads import sha256_of, upload_name, upload_problems
 from zhibu.meetings.models import (
     ActivityPlan,
     Attendance,
@@ -448,30 +447,19 @@ def activity_plan_set(
 # ---------------------------------------------------------------------------------------------
 # Attachments and reviewed goals
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
-
 
 @transaction.atomic
 def meeting_attachment_add(*, actor: Any, meeting: Meeting, upload: Any) -> MeetingAttachment:
     """A file of the meeting (sign-in sheet, photos, minutes): at most 10 MB, office documents,
     PDF or pictures. Stored with its SHA-256; served only through the scoped download view."""
-    name = PurePath(getattr(upload, "name", "") or "").name
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    name = upload_name(upload)
     if upload is None or not name:
         _raise_if({"file": "文件：请选择要上传的文件"})
-    if extension not in ATTACHMENT_EXTENSIONS:
-        _raise_if({"file": f"文件：“{name}”的类型不允许，只能上传 {'/'.join(ATTACHMENT_EXTENSIONS)} 文件"})
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        _raise_if({"file": f"文件：“{name}”超过10MB"})
-    if upload.size == 0:
-        _raise_if({"file": f"文件：“{name}”是空文件"})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    problems = upload_problems(upload, label="文件")
+    if problems:
+        _raise_if({"file": problems[0]})
     attachment = MeetingAttachment.objects.create(
-        meeting=meeting, file=upload, name=name[:200], size=upload.size, sha256=digest.hexdigest()
+        meeting=meeting, file=upload, name=name[:200], size=upload.size, sha256=sha256_of(upload)
     )
     audit_record(
         actor=actor,

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from zhibu.audit.models import AuditEvent
 from zhibu.goals.tests.factories import make_goal, make_plan
 from zhibu.lib.dates import today
+from zhibu.lib.uploads import MAX_FILE_BYTES
 from zhibu.meetings import services
 from zhibu.meetings.models import ActivityPlan, Attendance, Decision, Meeting, Notice
 from zhibu.meetings.services import Absence, meeting_record
@@ -254,7 +255,7 @@ def test_attachments_are_checked_and_hashed(meeting: Meeting, settings: Any, tmp
         services.meeting_attachment_add(
             actor=None, meeting=meeting, upload=SimpleUploadedFile("run.exe", b"MZ")
         )
-    big = SimpleUploadedFile("big.pdf", b"0" * (services.MAX_ATTACHMENT_BYTES + 1))
+    big = SimpleUploadedFile("big.pdf", b"0" * (MAX_FILE_BYTES + 1))
     with pytest.raises(ValidationError, match="超过10MB"):
         services.meeting_attachment_add(actor=None, meeting=meeting, upload=big)
     assert meeting.attachments.count() == 1
