@@ -7,6 +7,7 @@ from zhibu.goals.models import Aspect, Goal, Level, Measure
 from zhibu.goals.services import MAX_FILES
 from zhibu.lib.forms import MemberChoiceField, OrganisationChoiceField
 from zhibu.lib.uploads import ALLOWED_EXTENSIONS
+from zhibu.meetings.models import Meeting
 from zhibu.members.models import Member
 from zhibu.orgs.models import Organisation
 
@@ -42,10 +43,23 @@ class PlanForm(BootstrapForm):
 
 
 class AdoptForm(BootstrapForm):
-    adopted_on = forms.DateField(label="党员大会日期", widget=DATE)
+    meeting = forms.ModelChoiceField(
+        label="通过的党员大会（已在“组织生活”中记录的）",
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text="选择后日期和会议名称取自会议记录，无需再填",
+    )
+    adopted_on = forms.DateField(label="党员大会日期（未记录会议时填写）", widget=DATE, required=False)
     adopted_at = forms.CharField(
         label="会议名称", max_length=200, required=False, help_text="如：2026年第一次党员大会"
     )
+
+    def __init__(self, *args: Any, meetings: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["meeting"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if meetings is not None:
+            field.queryset = meetings
 
 
 class GoalForm(BootstrapForm):

@@ -31,6 +31,15 @@ class GoalPlan(models.Model):
     # meetings app (issue 4); until then the date and the meeting's name are kept here.
     adopted_on = models.DateField("党员大会通过日期", null=True, blank=True)
     adopted_at = models.CharField("通过的会议", max_length=200, blank=True)
+    # The 党员大会 itself when it is recorded in 组织生活 (enter once: its date and topic come from it).
+    adopted_meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name="通过的党员大会",
+        null=True,
+        blank=True,
+        related_name="adopted_goal_plans",
+        on_delete=models.PROTECT,
+    )
     copied_from = models.ForeignKey(
         "self", verbose_name="复制自", null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )

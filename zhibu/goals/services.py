@@ -186,9 +186,29 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_adopt(*, actor: Any, plan: GoalPlan, adopted_on: dt.date, adopted_at: str = "") -> GoalPlan:
-    """GOAL-1: the plan adopted at a 党员大会 of the plan's year (or December of the year before)."""
+def plan_adopt(
+    *,
+    actor: Any,
+    plan: GoalPlan,
+    adopted_on: dt.date | None = None,
+    adopted_at: str = "",
+    meeting: Any = None,
+) -> GoalPlan:
+    """GOAL-1: the plan adopted at a 党员大会 of the plan's year (or December of the year before).
+    Given the recorded `meeting`, its date and topic are taken from it (entered once)."""
     plan = GoalPlan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+    if meeting is not None:
+        from zhibu.meetings.models import Kind
+        from zhibu.meetings.selectors import meeting_branch
+
+        if (
+            meeting.kind != Kind.GENERAL_MEETING
+            or meeting_branch(meeting.organisation).pk != plan.organisation_id
+        ):
+            raise ValidationError({"meeting": [f"通过的党员大会：应为{plan.organisation.name}的党员大会"]})
+        adopted_on, adopted_at = meeting.held_on, meeting.topic
+    if adopted_on is None:
+        raise ValidationError({"adopted_on": ["党员大会通过日期：请选择已记录的党员大会，或填写会议日期"]})
     if plan.status == GoalPlan.Status.ADOPTED:
         raise ValidationError({"adopted_on": ["该计划已经通过，无需再次通过"]})
     in_window = adopted_on.year == plan.year or (adopted_on.year == plan.year - 1 and adopted_on.month == 12)
@@ -208,7 +228,8 @@ def plan_adopt(*, actor: Any, plan: GoalPlan, adopted_on: dt.date, adopted_at: s
     plan.status = GoalPlan.Status.ADOPTED
     plan.adopted_on = adopted_on
     plan.adopted_at = (adopted_at or "").strip() or "党员大会"
-    plan.save(update_fields=["status", "adopted_on", "adopted_at"])
+    plan.adopted_meeting = meeting
+    plan.save(update_fields=["status", "adopted_on", "adopted_at", "adopted_meeting"])
     old, new = diff(before, snapshot(plan, ("status", "adopted_on", "adopted_at")))
     audit_record(
         actor=actor,

@@ -1,6 +1,7 @@
 """Goal pages (GOAL-1…7): thin views over the services and selectors. Plans and goals are reached
 through zhibu.goals.selectors (scoped; 404 outside scope); a member reaches their own goals."""
 
+import datetime as dt
 import mimetypes
 from typing import Any
 
@@ -30,6 +31,7 @@ from zhibu.goals.rules import EQUAL_WEIGHTS_NOTE, Status
 from zhibu.lib.dates import today
 from zhibu.lib.forms import apply_errors
 from zhibu.lib.xlsx import xlsx_response
+from zhibu.meetings.models import Kind, Meeting
 from zhibu.members.models import Member
 
 # ---------------------------------------------------------------------------------------------
@@ -119,7 +121,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("goals.edit")
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_or_404(request.user, "goals.edit", pk)
-    form = AdoptForm(request.POST or None, initial={"adopted_on": today()})
+    meetings = Meeting.objects.filter(
+        organisation=plan.organisation,
+        kind=Kind.GENERAL_MEETING,
+        held_on__gte=dt.date(plan.year - 1, 12, 1),
+        held_on__lte=dt.date(plan.year, 12, 31),
+    ).order_by("held_on")
+    form = AdoptForm(request.POST or None, meetings=meetings, initial={"meeting": meetings.first()})
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_adopt(actor=request.user, plan=plan, **form.cleaned_data)
