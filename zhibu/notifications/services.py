@@ -235,6 +235,7 @@ def goals_due(on: dt.date) -> list[Reminder]:
         Goal.objects.filter(
             completed_on__isnull=True,
             is_cancelled=False,
+            plan__status="adopted",  # a draft's goals are not commitments yet
             due_on__lte=on + dt.timedelta(days=GOAL_WARNING_DAYS),
             owner__user__isnull=False,
             owner__user__is_active=True,

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from zhibu.accounts.models import Role, RoleAssignment
+from zhibu.goals import services as goal_services
 from zhibu.goals.tests.factories import make_goal, make_plan
 from zhibu.meetings.models import Kind
 from zhibu.meetings.services import meeting_record
@@ -125,6 +126,9 @@ def test_goals_due_within_seven_days_or_overdue_go_to_their_owner(world: Any) ->
     late = make_goal(plan, "已经逾期", owner=owner, due_on=D(2026, 10, 31))
     make_goal(plan, "还早", owner=owner, due_on=D(2026, 11, 11))
     make_goal(plan, "无人负责", due_on=D(2026, 11, 4))
+    goal_services.plan_adopt(actor=None, plan=plan, adopted_on=D(2026, 1, 10))
+    draft = make_plan(world.committee, year=2026)  # not adopted: its goals are not reminded
+    make_goal(draft, "草稿中的目标", owner=owner, due_on=D(2026, 11, 5))
     reminders_send(on=ON)
     assert keys(world.member_a) == {f"goal_due:{soon.pk}:2026-11-10", f"goal_overdue:{late.pk}:2026-10-31"}
 
