@@ -169,8 +169,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             (exchange.ATTENDANCE_SHEET, exchange.ATTENDANCE_COLUMNS),
         ],
         "notes": exchange.TEMPLATE_NOTES,
+        "nav_template": "meetings/_nav.html",
+        "nav_tab": "compliance",
     }
-    return render(request, "compliance/import.html", context)
+    return render(request, "includes/import_page.html", context)
 
 
 @require_perm("meetings.edit")
