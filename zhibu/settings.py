@@ -36,8 +36,12 @@ DEBUG = envbool("ZHIBU_DEBUG", False)
 
 _DEV_SECRET = "django-insecure-zhibu-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("ZHIBU_SECRET_KEY", "")
+# Maintenance commands (migrate, makemigrations, import_*, send_reminders…) sign nothing, so they run
+# without the secret; serving (a WSGI server, runserver) and the deployment check refuse without it.
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else None
+_OFFLINE_COMMAND = _COMMAND is not None and _COMMAND not in ("runserver", "check")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or _OFFLINE_COMMAND):
         raise ImproperlyConfigured("生产环境必须设置环境变量 ZHIBU_SECRET_KEY（至少 50 个随机字符）。")
     SECRET_KEY = _DEV_SECRET
 

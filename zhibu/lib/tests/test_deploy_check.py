@@ -12,11 +12,11 @@ from django.conf import settings
 CHECK = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
 
 
-def run_check(**environment: str) -> subprocess.CompletedProcess:
+def run_check(*, command: list[str] = CHECK, **environment: str) -> subprocess.CompletedProcess:
     env = {name: value for name, value in os.environ.items() if not name.startswith(("ZHIBU_", "DJANGO_"))}
     env.update(environment, PYTHONIOENCODING="utf-8")
     return subprocess.run(
-        CHECK,
+        command,
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -47,3 +47,12 @@ def test_it_refuses_to_load_production_settings_without_a_secret_key() -> None:
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "生产环境必须设置环境变量 ZHIBU_SECRET_KEY" in result.stderr
+
+
+def test_maintenance_commands_run_without_the_secret_key() -> None:
+    """migrate, makemigrations, the imports and reminders sign nothing: an operator runs them without
+    the serving environment (only serving and the deployment check need the secret)."""
+    command = [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"]
+    result = run_check(command=command, ZHIBU_DEBUG="0")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
