@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "zhibu.goals",
     "zhibu.member_assessment",
     "zhibu.meetings",
+    "zhibu.development",
+    "zhibu.dues",
     "zhibu.notifications",
     "zhibu.demo",
 ]

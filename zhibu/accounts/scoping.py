@@ -40,6 +40,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # meetings, attendance, decisions, notices and the compliance calendar (ACT-1…4)
     "meetings.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR, R.RATER}),
     "meetings.edit": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
+    # member development: files, steps, reviews, due lists, registers (DEV-1…6)
+    "development.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR}),
+    "development.edit": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
+    # dues: yearly amounts, the monthly ledger, arrears, publication (DUES-1, DUES-2); members see their own
+    "dues.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR, R.AUDITOR}),
+    "dues.edit": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
+    # party-building funds: budget, spending with receipts; the auditor reads them (DUES-3)
+    "funds.view": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY, R.INSPECTOR, R.AUDITOR}),
+    "funds.edit": frozenset({R.ORG_OFFICER, R.BRANCH_SECRETARY}),
     "accounts.manage": frozenset({R.SYSTEM_ADMIN}),
     # the numbers of the rules (P-4): frequencies, thresholds, points
     "rules.manage": frozenset({R.ORG_OFFICER}),

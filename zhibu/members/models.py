@@ -364,3 +364,43 @@ class MobileReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} {self.reported_on}"
+
+
+class Discipline(models.Model):
+    """党纪处分 on a member's record. 留党察看 matters beyond the record: a member under it whose
+    rights are not restored cannot be a 培养联系人 or 入党介绍人 (RULES B-6) and does not vote."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", "警告"
+        SERIOUS_WARNING = "serious_warning", "严重警告"
+        REMOVAL_FROM_POST = "removal_from_post", "撤销党内职务"
+        PROBATION = "probation", "留党察看"
+        EXPULSION = "expulsion", "开除党籍"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", related_name="disciplines", on_delete=models.PROTECT
+    )
+    kind = models.CharField("处分类别", max_length=30, choices=Kind.choices)
+    decided_on = models.DateField("处分决定日期")
+    decided_by = models.CharField("决定机关", max_length=100)
+    reason = models.CharField("处分事由", max_length=300)
+    probation_months = models.PositiveSmallIntegerField("留党察看期限（月）", null=True, blank=True)
+    # 留党察看 ends with rights restored (恢复党员权利) on a date; until then the member is under it.
+    rights_restored_on = models.DateField("恢复党员权利日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "党纪处分"
+        verbose_name_plural = "党纪处分"
+        ordering = ["member", "-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.decided_on}"
+
+    def is_probation_on(self, on: dt.date) -> bool:
+        """Under 留党察看 on `on`: decided on or before it, rights not restored by then."""
+        return (
+            self.kind == self.Kind.PROBATION
+            and self.decided_on <= on
+            and (self.rights_restored_on is None or self.rights_restored_on > on)
+        )

@@ -188,6 +188,9 @@ MATRIX_MODULES = (
     "zhibu.meetings.tests.matrix_compliance",
     "zhibu.notifications.tests.matrix",
     "zhibu.members.tests.matrix",
+    "zhibu.development.tests.matrix",
+    "zhibu.dues.tests.matrix",
+    "zhibu.dues.tests.matrix_funds",
 )
 APP_MATRICES = [importlib.import_module(name) for name in MATRIX_MODULES]
 for _module in APP_MATRICES:
