@@ -239,6 +239,9 @@ def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+from zhibu.development.api import router as development_router  # noqa: E402
+from zhibu.dues.api import router as dues_router  # noqa: E402
+from zhibu.dues.funds_api import router as funds_router  # noqa: E402
 from zhibu.goals.api import router as goals_router  # noqa: E402
 from zhibu.meetings.api import router as meetings_router  # noqa: E402
 from zhibu.member_assessment.api import router as member_assessment_router  # noqa: E402
@@ -254,6 +257,9 @@ api.add_router("/members-records", members_records_router)
 api.add_router("/member-assessment", member_assessment_router)
 api.add_router("/goals", goals_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/development", development_router)
+api.add_router("/dues", dues_router)
+api.add_router("/funds", funds_router)
 
 
 class RoleOut(Schema):

@@ -12,6 +12,9 @@ urlpatterns = [
     path("assessment/members/", include("zhibu.member_assessment.urls")),
     path("meetings/", include("zhibu.meetings.urls")),
     path("compliance/", include("zhibu.meetings.compliance_urls")),
+    path("development/", include("zhibu.development.urls")),
+    path("dues/", include("zhibu.dues.urls")),
+    path("funds/", include("zhibu.dues.funds_urls")),
     path("notifications/", include("zhibu.notifications.urls")),
     path("api/", api.urls),
 ]

@@ -19,6 +19,9 @@ def navigation(request: Any) -> dict[str, Any]:
             "my_goals": user.member_id is not None,
             "massess": has_perm(user, "massess.view"),
             "meetings": has_perm(user, "meetings.view"),
+            "development": has_perm(user, "development.view"),
+            "dues": has_perm(user, "dues.view"),
+            "funds": has_perm(user, "funds.view"),
         },
         "user_roles": sorted(roles_of(user)),
     }

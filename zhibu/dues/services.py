@@ -72,3 +72,18 @@ def publication_publish(
 ) -> DuesPublication:
     """Publish the year's dues collection as a 公示 (C-7), its content computed from the ledger."""
     raise NotImplementedError
+
+
+def payment_problems(
+    *,
+    member: Member,
+    month: dt.date,
+    paid: Decimal | None,
+    paid_on: dt.date | None,
+    due: Decimal | None = None,
+    on: dt.date | None = None,
+) -> dict[str, str]:
+    """The rules of one ledger entry as {field: Chinese message} (fields: member, month, due, paid,
+    paid_on), read-only: the form, the API and import_dues report the same words. `due` None means
+    "computed"; a problem is reported under `due` when it cannot be computed."""
+    raise NotImplementedError
