@@ -30,4 +30,16 @@ def home_context(user: Any) -> dict[str, Any]:
         context["goal_alerts_total"] = len(alerts)
     if user.member_id:
         context["my_goals_due"] = due_soon_nodes(user.member_id)
+    # Development (DEV-3, DEV-4) and dues (DUES-2): what the secretary's branches owe, overdue first.
+    if Role.BRANCH_SECRETARY in roles:
+        from zhibu.development.selectors import due_items
+        from zhibu.dues.selectors import arrears
+
+        items = due_items(list(orgs_for(user, "development.edit").filter(kind="branch", is_active=True)))
+        context["development_due"] = items[:10]
+        context["development_due_total"] = len(items)
+        owing = list(arrears(orgs_for(user, "dues.edit").filter(kind="branch", is_active=True)))
+        owing.sort(key=lambda row: (-row.consecutive, row.member.name))
+        context["dues_arrears"] = owing[:10]
+        context["dues_arrears_total"] = len(owing)
     return context

@@ -5,7 +5,20 @@ import datetime as dt
 
 from django.db import transaction
 
-from zhibu.demo import accounts, assessment, committees, goals, history, meetings, orgs, people, records
+from zhibu.demo import (
+    accounts,
+    assessment,
+    committees,
+    development,
+    dues,
+    funds,
+    goals,
+    history,
+    meetings,
+    orgs,
+    people,
+    records,
+)
 from zhibu.demo.base import Demo, Section
 
 SECTIONS: list[Section] = [
@@ -18,6 +31,9 @@ SECTIONS: list[Section] = [
     assessment.SECTION,
     records.SECTION,
     meetings.SECTION,
+    development.SECTION,  # after records: it adds the 发展对象 trainings the others' records skip
+    dues.SECTION,
+    funds.SECTION,
 ]
 
 

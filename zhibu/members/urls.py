@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhibu.members import exchange_views, mobile_views, training_views, views
+from zhibu.members import discipline_views, exchange_views, mobile_views, training_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -29,4 +29,7 @@ urlpatterns = [
     path("mobile/<int:pk>/edit/", mobile_views.mobile_edit, name="mobile_edit"),
     path("mobile/<int:pk>/report/", mobile_views.mobile_report_add, name="mobile_report"),
     path("mobile/<int:pk>/return/", mobile_views.mobile_return, name="mobile_return"),
+    # 党纪处分 (RULES B-6)
+    path("<int:pk>/discipline/new/", discipline_views.discipline_add, name="discipline_add"),
+    path("discipline/<int:pk>/restore/", discipline_views.discipline_restore, name="discipline_restore"),
 ]

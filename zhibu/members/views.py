@@ -15,6 +15,7 @@ from zhibu.accounts.scoping import get_member_or_404, has_perm, in_scope, orgs_f
 from zhibu.lib.dates import today
 from zhibu.lib.forms import apply_errors
 from zhibu.members import services
+from zhibu.members.discipline import member_disciplines
 from zhibu.members.forms import MemberForm, StatusChangeForm, TransferForm
 from zhibu.members.mobile import member_mobile
 from zhibu.members.models import Category, Member, Standing
@@ -59,6 +60,8 @@ def _detail_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         # 培训档案 (MEM-5) and 流动党员 (MEM-3): zhibu/members/training.py, mobile.py
         "trainings": member.trainings.order_by("-end_on", "-id"),
         "mobile_rows": member_mobile(member),
+        # 党纪处分 (RULES B-6): zhibu/members/discipline.py
+        "discipline_rows": member_disciplines(member),
     }
 
 

@@ -30,6 +30,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from zhibu.accounts.models import Role, RoleAssignment, User
+from zhibu.development.reminders import KINDS as DEVELOPMENT_KINDS
+from zhibu.development.reminders import development_reminders
+from zhibu.dues.reminders import KINDS as DUES_KINDS
+from zhibu.dues.reminders import dues_reminders
 from zhibu.lib.dates import add_months, cn_date, today
 from zhibu.lib.rules import rules_for
 from zhibu.meetings.compliance import CN_QUARTERS, State, load_years, quarter_of
@@ -49,6 +53,9 @@ KINDS = {
     "mobile_report_overdue": "流动党员汇报逾期",
     "goal_due": "目标即将到期",
     "goal_overdue": "目标已逾期",
+    # development (DEV-3, DEV-4) and dues (DUES-2): defined beside their rules
+    **DEVELOPMENT_KINDS,
+    **DUES_KINDS,
 }
 
 
@@ -267,7 +274,14 @@ def goals_due(on: dt.date) -> list[Reminder]:
 
 
 def reminders_due(on: dt.date) -> list[Reminder]:
-    return [*missing_meetings(on), *committee_terms(on), *mobile_reports(on), *goals_due(on)]
+    return [
+        *missing_meetings(on),
+        *committee_terms(on),
+        *mobile_reports(on),
+        *goals_due(on),
+        *development_reminders(on),
+        *dues_reminders(on),
+    ]
 
 
 # --- writes -----------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhibu.accounts.tests.matrix import MEMBER_VIEWERS, Row, api, every, in_a
-from zhibu.members import mobile, training
+from zhibu.members import discipline, mobile, training
 from zhibu.members.tests.factories import make_member
 
 A_VIEWERS = ("officer", "secretary_a", "inspector")
@@ -63,6 +63,13 @@ ROWS: dict[str, Row] = {
     "members:mobile_return": Row(
         "get", lambda o: f"/members/mobile/{o['mobile_approved'].pk}/return/", in_a(200, *A_EDITORS)
     ),
+    # 党纪处分 (RULES B-6)
+    "members:discipline_add": Row(
+        "get", lambda o: f"/members/{_member(o)}/discipline/new/", in_a(200, *A_EDITORS)
+    ),
+    "members:discipline_restore": Row(
+        "get", lambda o: f"/members/discipline/{o['discipline_probation'].pk}/restore/", in_a(200, *A_EDITORS)
+    ),
     # API: the lists answer everyone who sees members, and a member (their own records)
     "api:training_list": api(
         "get", lambda o: "/api/members-records/trainings", every(*MEMBER_VIEWERS, "member_a")
@@ -102,7 +109,7 @@ ROWS: dict[str, Row] = {
 
 def extra_objects(world: Any) -> dict[str, Any]:
     """member_in_a (member_a's own record) is away on an approved leave; 丙党员 of branch A has
-    asked for one."""
+    asked for one; 丁党员 of branch A is under 留党察看."""
     training.training_record(
         actor=None,
         member=world.member_in_a,
@@ -130,4 +137,13 @@ def extra_objects(world: Any) -> dict[str, Any]:
         destination="海南省海口市",
         reason="支援新站建设",
     )
-    return {"mobile_approved": approved, "mobile_requested": requested}
+    probation = discipline.discipline_record(
+        actor=None,
+        member=make_member(world.branch_a, "丁党员"),
+        kind="probation",
+        decided_on=dt.date(2025, 3, 1),
+        decided_by="中共测试集团纪律检查委员会",
+        reason="违反工作纪律",
+        probation_months=12,
+    )
+    return {"mobile_approved": approved, "mobile_requested": requested, "discipline_probation": probation}
