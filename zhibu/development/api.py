@@ -10,28 +10,23 @@ not the branch's (or not in scope) is a 422 naming the field. The service's refu
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from zhibu.accounts.scoping import has_perm, members_for
+from zhibu.accounts.scoping import api_actor as _actor
+from zhibu.accounts.scoping import members_for
 from zhibu.development import selectors, services
+from zhibu.development.access import branches_for, files_for, get_file_or_404
 from zhibu.development.models import DevelopmentFile, DevelopmentStep, Review, Sponsor, Stage
+from zhibu.development.selectors import next_step
 from zhibu.development.steps import LAST
-from zhibu.development.views import branches_for, files_for, get_file_or_404, next_step
 from zhibu.meetings.models import Meeting, Notice
 from zhibu.members.api import MAX_ID, MAX_PAGE, Input, ProblemsOut
 
 router = Router(tags=["发展党员"])
-
-
-def _actor(request: HttpRequest, perm: str) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_perm(user, perm):
-        raise PermissionDenied("您没有使用此接口的权限")
-    return user
 
 
 # ---------------------------------------------------------------------------------------------

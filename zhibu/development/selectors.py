@@ -12,11 +12,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from zhibu.development import rules as dev_rules
 from zhibu.development.models import OPEN_STAGES, DevelopmentFile, DevelopmentStep, Review, Sponsor, Stage
-from zhibu.development.steps import STEPS, Step
+from zhibu.development.steps import BY_NUMBER, LAST, STEPS, Step
 from zhibu.lib.dates import cn_date, today
 from zhibu.lib.rules import RuleSet, rules_for
 from zhibu.members.models import Category, Member
@@ -359,3 +359,34 @@ def branch_summary(branches: Iterable[Organisation], on: dt.date | None = None) 
     for branch_id, stage in rows:
         summary[branch_id][stage] += 1
     return summary
+
+
+def branch_files(branch: Organisation) -> QuerySet:
+    """The branch's files with what the lists show, in a constant number of queries."""
+    return (
+        DevelopmentFile.objects.filter(member__branch=branch)
+        .select_related("member__branch")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=DevelopmentStep.objects.select_related("meeting", "notice").order_by("number"),
+            ),
+            Prefetch(
+                "sponsors",
+                queryset=Sponsor.objects.select_related("member").order_by("role", "start_on", "id"),
+            ),
+            Prefetch("reviews", queryset=Review.objects.order_by("reviewed_on", "id")),
+        )
+        .order_by("applied_on", "id")
+    )
+
+
+def next_step(file: DevelopmentFile) -> Step | None:
+    """The one step that can be recorded now (last recorded + 1), or None when the file is over.
+    ㉕ 材料归档 still follows ㉔, which makes the person a full member (stage 已转正)."""
+    number = max((s.number for s in file.steps.all()), default=0) + 1
+    if number > LAST:
+        return None
+    if file.stage in OPEN_STAGES or (file.stage == Stage.FULL and number == LAST):
+        return BY_NUMBER[number]
+    return None

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
@@ -22,13 +21,13 @@ from zhibu.accounts.scoping import (
     get_org_or_404,
     has_perm,
     in_scope,
-    orgs_for,
     require_perm,
     scope_q,
 )
 from zhibu.audit.models import AuditEvent
 from zhibu.audit.services import audit_record
 from zhibu.development import documents, exports, selectors, services
+from zhibu.development.access import branches_for, get_file_or_404
 from zhibu.development.forms import (
     CancelForm,
     CloseForm,
@@ -38,8 +37,9 @@ from zhibu.development.forms import (
     SponsorReplaceForm,
     StepForm,
 )
-from zhibu.development.models import OPEN_STAGES, DevelopmentFile, DevelopmentStep, Review, Sponsor, Stage
-from zhibu.development.steps import LAST, STAGES, Step, step
+from zhibu.development.models import OPEN_STAGES, DevelopmentFile, Review, Sponsor, Stage
+from zhibu.development.selectors import branch_files, next_step
+from zhibu.development.steps import STAGES
 from zhibu.lib.dates import today
 from zhibu.lib.forms import apply_errors
 from zhibu.lib.rules import RuleSet, rules_for
@@ -47,30 +47,11 @@ from zhibu.lib.xlsx import xlsx_response
 from zhibu.members.models import Category, Member
 from zhibu.orgs.models import Organisation
 
-# The registry categories that can have a file opened (DEV-1): the people before admission.
-PRE_ADMISSION = (Category.APPLICANT, Category.ACTIVIST, Category.CANDIDATE)
+# The registry categories that can have a file opened (DEV-1): the people before conversion (a
+# 预备党员 imported from a 台账 gets a back-filled file).
+PRE_ADMISSION = (Category.APPLICANT, Category.ACTIVIST, Category.CANDIDATE, Category.PROBATIONARY)
 # How many due items the index lists; the export has them all.
 INDEX_ITEMS = 300
-
-
-# ---------------------------------------------------------------------------------------------
-# Access
-
-
-def branches_for(user: Any, perm: str = "development.view") -> QuerySet:
-    return orgs_for(user, perm).filter(kind=Organisation.Kind.BRANCH, is_active=True).order_by("path")
-
-
-def files_for(user: Any, perm: str = "development.view") -> QuerySet:
-    """Files of the people whose branch is in the user's subtree."""
-    return DevelopmentFile.objects.filter(scope_q(user, perm, "member__branch"))
-
-
-def get_file_or_404(user: Any, perm: str, pk: Any) -> DevelopmentFile:
-    try:
-        return files_for(user, perm).select_related("member__branch", "member__group").get(pk=pk)
-    except (DevelopmentFile.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该入党档案") from None
 
 
 def _branch(user: Any, pk: int) -> Organisation:
@@ -78,37 +59,6 @@ def _branch(user: Any, pk: int) -> Organisation:
     if org.kind != Organisation.Kind.BRANCH:
         raise Http404("发展党员工作按党支部查看")
     return org
-
-
-def branch_files(branch: Organisation) -> QuerySet:
-    """The branch's files with what the lists show, in a constant number of queries."""
-    return (
-        DevelopmentFile.objects.filter(member__branch=branch)
-        .select_related("member__branch")
-        .prefetch_related(
-            Prefetch(
-                "steps",
-                queryset=DevelopmentStep.objects.select_related("meeting", "notice").order_by("number"),
-            ),
-            Prefetch(
-                "sponsors",
-                queryset=Sponsor.objects.select_related("member").order_by("role", "start_on", "id"),
-            ),
-            Prefetch("reviews", queryset=Review.objects.order_by("reviewed_on", "id")),
-        )
-        .order_by("applied_on", "id")
-    )
-
-
-def next_step(file: DevelopmentFile) -> Step | None:
-    """The one step that can be recorded now (last recorded + 1), or None when the file is over.
-    ㉕ 材料归档 still follows ㉔, which makes the person a full member (stage 已转正)."""
-    number = max((s.number for s in file.steps.all()), default=0) + 1
-    if number > LAST:
-        return None
-    if file.stage in OPEN_STAGES or (file.stage == Stage.FULL and number == LAST):
-        return step(number)
-    return None
 
 
 # ---------------------------------------------------------------------------------------------

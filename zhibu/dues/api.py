@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
+from zhibu.accounts.scoping import api_actor as _actor
 from zhibu.accounts.scoping import get_org_or_404, has_perm, members_for, orgs_for, scope_q
 from zhibu.dues import selectors, services
 from zhibu.dues.exports import level_labels
@@ -29,14 +30,6 @@ from zhibu.orgs.models import Organisation
 router = Router(tags=["党费"])
 
 MONTH_HELP = "格式 YYYY-MM，如 2026-03"
-
-
-def _actor(request: HttpRequest, perm: str) -> Any:
-    """The authenticated user, if they hold `perm` somewhere (else 403, as the pages do)."""
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_perm(user, perm):
-        raise PermissionDenied("您没有使用此接口的权限")
-    return user
 
 
 def _month(month: dt.date) -> str:

@@ -7,26 +7,20 @@ to record; a meeting outside the user's subtree is 404."""
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from zhibu.accounts.scoping import has_perm, orgs_for
+from zhibu.accounts.scoping import api_actor as _actor
+from zhibu.accounts.scoping import orgs_for
 from zhibu.meetings import selectors, services
 from zhibu.meetings.models import Attendance, Decision, Kind, Meeting
 from zhibu.meetings.rules import vote_outcome
 from zhibu.members.api import MAX_ID, Input, ProblemsOut
 
 router = Router(tags=["会议活动"])
-
-
-def _actor(request: HttpRequest, perm: str) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_perm(user, perm):
-        raise PermissionDenied("您没有使用此接口的权限")
-    return user
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,14 +9,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
-from zhibu.accounts.scoping import get_member_or_404, has_perm, in_scope, orgs_for
+from zhibu.accounts.scoping import api_actor as _actor
+from zhibu.accounts.scoping import get_member_or_404, in_scope, orgs_for
 from zhibu.lib import idnumber
 from zhibu.members import services
 from zhibu.members.models import Category, DuesCategory, Gender, Member, Placement, Standing, StatusChange
@@ -26,14 +27,6 @@ MAX_ID = 2**63 - 1  # ids are bigint: a larger number is refused as input, not s
 MAX_PAGE = 1_000_000  # likewise for the OFFSET a page number makes
 
 router = Router(tags=["党员"])
-
-
-def _actor(request: HttpRequest, perm: str) -> Any:
-    """The authenticated user, if they hold `perm` somewhere (else 403, as the pages do)."""
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_perm(user, perm):
-        raise PermissionDenied("您没有使用此接口的权限")
-    return user
 
 
 def _ip(request: HttpRequest) -> str | None:

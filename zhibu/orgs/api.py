@@ -2,16 +2,15 @@
 current committee and the committee warnings. Scoped like the pages (zhibu.accounts.scoping)."""
 
 import datetime as dt
-from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
-from zhibu.accounts.scoping import get_org_or_404, has_perm, orgs_for
+from zhibu.accounts.scoping import api_actor as _actor
+from zhibu.accounts.scoping import get_org_or_404, orgs_for
 from zhibu.members.models import PARTY_MEMBER_CATEGORIES, Member
 from zhibu.orgs.models import Organisation
 from zhibu.orgs.selectors import branch_overview
@@ -20,14 +19,6 @@ MAX_ID = 2**63 - 1  # ids are bigint: a larger number is refused as input, not s
 MAX_PAGE = 1_000_000  # likewise for the OFFSET a page number makes
 
 router = Router(tags=["党组织"])
-
-
-def _actor(request: HttpRequest, perm: str) -> Any:
-    """The authenticated user, if they hold `perm` somewhere (else 403, as the pages do)."""
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_perm(user, perm):
-        raise PermissionDenied("您没有使用此接口的权限")
-    return user
 
 
 class OrgOut(Schema):
