@@ -80,3 +80,27 @@ def audit_record(
         note=note[:500],
         ip_address=ip_address,
     )
+
+
+def audit_created(
+    *, actor: Any, objects: Iterable[models.Model], organisation: Any = None, note: str = ""
+) -> int:
+    """One CREATE event per object just bulk-created (a batch of ledger rows), in one insert."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = (user.display_name if user else str(actor or "系统"))[:150]
+    events = [
+        AuditEvent(
+            actor=user,
+            actor_label=label,
+            action=AuditEvent.Action.CREATE,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            organisation=organisation,
+            after=snapshot(obj),
+            note=note[:500],
+        )
+        for obj in objects
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)

@@ -100,6 +100,15 @@ class Schedule:
         return setting.amount if setting is not None else None
 
 
+def schedules_for(members: Iterable[Member]) -> dict[int, Schedule]:
+    """Every member's `Schedule` in one query."""
+    members = list(members)
+    settings: dict[int, list[DuesSetting]] = defaultdict(list)
+    for setting in DuesSetting.objects.filter(member_id__in=[m.pk for m in members]):
+        settings[setting.member_id].append(setting)
+    return {member.pk: Schedule(member, settings[member.pk]) for member in members}
+
+
 def amount_for_month(member: Member, month: dt.date) -> Decimal | None:
     """The member's monthly amount for `month` from the settings; None when none covers it. Only
     the settings: whether the member owes the month (joined, pays dues) is not asked here."""

@@ -33,10 +33,17 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from zhibu.audit.models import AuditEvent
-from zhibu.audit.services import audit_record, diff, snapshot
+from zhibu.audit.services import audit_created, audit_record, diff, snapshot
 from zhibu.dues import selectors
 from zhibu.dues.models import DuesPayment, DuesPublication, DuesSetting
-from zhibu.dues.rules import DuesRuleError, compute_amount, month_label, month_start, months_between
+from zhibu.dues.rules import (
+    DuesRuleError,
+    compute_amount,
+    month_index,
+    month_label,
+    month_start,
+    months_between,
+)
 from zhibu.lib.dates import cn_date, today
 from zhibu.lib.decimals import money
 from zhibu.lib.rules import RuleSet, rules_for
@@ -116,6 +123,7 @@ def payment_problems(
     due: Decimal | None = None,
     on: dt.date | None = None,
     method: str = "",
+    rules: RuleSet | None = None,
 ) -> dict[str, str]:
     """The rules of one ledger entry as {field: Chinese message} (fields: member, month, due, paid,
     paid_on, method), read-only: the form, the API and import_dues report the same words. `due` None
@@ -139,7 +147,7 @@ def payment_problems(
     elif paid_on > on:
         problems["paid_on"] = f"交纳日期不能晚于今天（{on:%Y-%m-%d}）"
     elif month is not None and "month" not in problems:
-        rules = rules_for(paid_on.year)
+        rules = rules if rules is not None and rules.year == paid_on.year else rules_for(paid_on.year)
         back, ahead = rules.integer("dues.max_back_months"), rules.integer("dues.max_advance_months")
         late, early = months_between(month, paid_on), months_between(paid_on, month)
         if late > back:
@@ -275,31 +283,95 @@ def payments_record_month(
     recorded = {
         p.member_id: p for p in DuesPayment.objects.filter(member_id__in=[m.pk for m in unique], month=month)
     }
+    dues = _dues_of_month(unique, month, recorded)
+    rules = rules_for(paid_on.year) if paid_on is not None else None
     errors: dict[str, list[str]] = {}
     for member in unique:
         problems: dict[str, str] = {}
+        due, reason = dues[member.pk]
         if member.branch_id != branch.pk:
             problems["members"] = f"不是{branch.name}的党员"
         elif (payment := recorded.get(member.pk)) is not None and payment.paid >= payment.due:
             problems["members"] = f"{month_label(month)}的党费已于{cn_date(payment.paid_on)}交纳"
+        elif due is None:
+            problems["members"] = reason
         else:
-            due = payment.due if payment is not None else computed_due(member, month)[0]
             for name, message in payment_problems(
-                member=member, month=month, paid=due or Decimal(0), paid_on=paid_on, due=due, method=method
+                member=member, month=month, paid=due, paid_on=paid_on, due=due, method=method, rules=rules
             ).items():
                 problems.setdefault("members" if name in ("member", "due", "paid") else name, message)
         for name, message in problems.items():
             errors.setdefault(name, []).append(f"{member.name}：{message}")
     if errors:
         raise ValidationError(errors)
-    saved = []
-    for member in sorted(unique, key=lambda m: (m.name, m.pk)):
-        due = recorded[member.pk].due if member.pk in recorded else computed_due(member, month)[0]
-        assert due is not None
-        saved.append(
-            payment_record(actor=actor, member=member, month=month, paid=due, paid_on=paid_on, method=method)
+    ordered = sorted(unique, key=lambda m: (m.name, m.pk))
+    # A short payment recorded earlier is completed on its row (audited before/after); the others
+    # are new rows, written in one insert with one audit event each.
+    saved = [
+        payment_record(
+            actor=actor,
+            member=member,
+            month=month,
+            paid=recorded[member.pk].due,
+            paid_on=paid_on,
+            method=method,
         )
-    return saved
+        for member in ordered
+        if member.pk in recorded
+    ]
+    special = rules.decimal("dues.special_payment_min") if rules is not None else None
+    new = []
+    for member in ordered:
+        if member.pk in recorded:
+            continue
+        due = dues[member.pk][0]
+        assert due is not None
+        new.append(
+            DuesPayment(
+                member=member,
+                branch=member.branch,
+                month=month,
+                due=money(due),
+                paid=money(due),
+                paid_on=paid_on,
+                method=method or "",
+                note=SPECIAL_NOTE if special is not None and due >= special else "",
+                actor=_user(actor),
+            )
+        )
+    created = DuesPayment.objects.bulk_create(new)
+    if created and created[0].pk is None:  # a backend that does not return ids: read them back
+        created = list(DuesPayment.objects.filter(member__in=[p.member for p in new], month=month))
+    audit_created(actor=actor, objects=created, organisation=branch, note=f"{month_label(month)}党费收缴登记")
+    names = {member.pk: (member.name, member.pk) for member in unique}
+    return sorted([*saved, *created], key=lambda payment: names[payment.member_id])
+
+
+def _dues_of_month(
+    members: Sequence[Member], month: dt.date, recorded: dict[int, DuesPayment]
+) -> dict[int, tuple[Decimal | None, str]]:
+    """`computed_due` for many members at once: two queries, whatever their number."""
+    index = month_index(month)
+    schedules = selectors.schedules_for(members)
+    rules = rules_for(month.year)
+    dues: dict[int, tuple[Decimal | None, str]] = {}
+    for member in members:
+        if member.pk in recorded:
+            dues[member.pk] = (recorded[member.pk].due, "")
+            continue
+        setting = schedules[member.pk].setting_at(index)
+        if setting is not None:
+            dues[member.pk] = (setting.amount, "")
+            continue
+        try:
+            dues[member.pk] = (compute_amount(member.dues_category, member.dues_base, rules).amount, "")
+        except DuesRuleError as error:
+            dues[member.pk] = (
+                None,
+                f"{month_label(month)}未核定党费，按登记的党费类别和基数也无法计算应交金额（{error}），"
+                "请在该党员的党费页面填写应交金额登记",
+            )
+    return dues
 
 
 # --- settings ---------------------------------------------------------------------------------
