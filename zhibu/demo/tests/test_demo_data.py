@@ -1,6 +1,8 @@
 """The demo data: loaded once per class (setUpTestData), checked for believability and idempotency."""
 
 import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
@@ -8,13 +10,20 @@ from django.test import TestCase
 
 from zhibu.accounts.models import Role, RoleAssignment, User
 from zhibu.audit.models import AuditEvent
+from zhibu.demo import funds as demo_funds
 from zhibu.demo.accounts import LOGINS
 from zhibu.demo.base import PASSWORD, Demo
 from zhibu.demo.people import people_plan
+from zhibu.development.models import OPEN_STAGES, DevelopmentFile, DevelopmentStep, Review, Sponsor, Stage
+from zhibu.development.selectors import due_items
+from zhibu.dues import selectors as dues_selectors
+from zhibu.dues.models import DuesPayment, DuesSetting, FundBudget, FundExpense, FundReceipt
+from zhibu.dues.rules import month_index
 from zhibu.lib import idnumber
 from zhibu.lib.dates import full_years_between, today
 from zhibu.members.models import Category, Member, Placement, Standing, StatusChange, Transfer
 from zhibu.members.services import member_problems
+from zhibu.notifications.models import Notification
 from zhibu.orgs.models import (
     BranchCommittee,
     CommitteeMember,
@@ -40,6 +49,16 @@ COUNTED = (
     User,
     RoleAssignment,
     AuditEvent,
+    DevelopmentFile,
+    DevelopmentStep,
+    Review,
+    Sponsor,
+    DuesSetting,
+    DuesPayment,
+    FundBudget,
+    FundExpense,
+    FundReceipt,
+    Notification,
 )
 
 
@@ -206,3 +225,144 @@ class DemoDataTests(TestCase):
         assert PASSWORD in text
         assert "城区片区党支部" in text
         assert "尚未创建" not in text
+
+    # -- issue 5: member development (DEV-1…6), dues (DUES-1, DUES-2), funds (DUES-3) --------------
+
+    def test_dev1_it_has_development_files_at_every_open_stage_agreeing_with_the_registry(self) -> None:
+        files = list(DevelopmentFile.objects.select_related("member__branch"))
+        stages = {file.stage for file in files}
+        assert set(OPEN_STAGES) <= stages, stages
+        for file in files:
+            assert file.member.category == file.stage, (file.member.name, file.member.category, file.stage)
+        # Everyone of the registry on the way in has a file.
+        without = Member.objects.filter(
+            is_active=True,
+            branch__code__startswith="DJ-",
+            category__in=OPEN_STAGES,
+            development_file__isnull=True,
+        )
+        assert not without.exists(), list(without.values_list("name", flat=True))
+
+    def test_b11_every_file_has_its_steps_in_order_dated_no_later_than_today(self) -> None:
+        on = today()
+        steps: dict[int, list[DevelopmentStep]] = defaultdict(list)
+        for step in DevelopmentStep.objects.order_by("file_id", "number"):
+            steps[step.file_id].append(step)
+        files = list(DevelopmentFile.objects.all())
+        assert files
+        for file in files:
+            recorded = steps[file.pk]
+            numbers = [s.number for s in recorded]
+            assert numbers == list(range(1, len(numbers) + 1)), (file.pk, numbers)
+            dates = [s.done_on for s in recorded]
+            assert dates == sorted(dates) and dates[-1] <= on, (file.pk, dates)
+            by_number = {s.number: s.done_on for s in recorded}
+            assert file.applied_on == by_number[1]
+            assert file.activist_on == by_number.get(3)
+            assert file.candidate_on == by_number.get(7)
+            assert file.admitted_on == by_number.get(15)
+            if file.stage == Stage.PROBATIONARY:
+                assert 17 in by_number and file.admitted_on == file.member.joined_on, file.pk
+        # The reviews and the sponsors are dated no later than today too.
+        assert not Review.objects.filter(reviewed_on__gt=on).exists()
+        assert not Sponsor.objects.filter(start_on__gt=on).exists()
+
+    def test_dev3_the_due_lists_have_the_exceptions_the_demo_is_made_for(self) -> None:
+        cq = Organisation.objects.get(code="DJ-LS-CQ")
+        yk = Organisation.objects.get(code="DJ-CY-YK")
+        items = due_items([cq])
+        overdue = {item.kind for item in items if item.overdue}
+        assert {"talk", "review"} <= overdue, [(i.kind, i.overdue) for i in items]
+        talk = next(i for i in items if i.kind == "talk" and i.overdue)
+        assert talk.file is not None and "B-2" in talk.text
+        eligible = [i for i in items if i.kind == "candidate_eligible"]
+        assert eligible and all(i.file and i.file.stage == Stage.ACTIVIST for i in eligible)
+        assert not any(i.kind == "no_cultivator" for i in items)
+        missing = [i for i in due_items([yk]) if i.kind == "no_cultivator"]
+        assert len(missing) == 1 and missing[0].member.category == Category.ACTIVIST
+        assert "B-3" in missing[0].text
+
+    def test_dues1_every_member_paying_dues_has_a_setting_for_this_year(self) -> None:
+        year = today().year
+        paying = Member.objects.filter(dues_selectors.PAYING)
+        assert paying.count() > 150
+        unset = paying.exclude(dues_settings__year=year)
+        assert not unset.exists(), list(unset.values_list("name", flat=True))
+        # Last year's too (the ledger of a year back), and every amount is positive.
+        assert not paying.exclude(dues_settings__year=year - 1).filter(joined_on__year__lt=year).exists()
+        assert not DuesSetting.objects.filter(amount__lte=0).exists()
+
+    def test_dues2_the_arrears_have_a_warning_in_chengqu_and_a_flag_in_the_depot(self) -> None:
+        branches = Organisation.objects.filter(kind="branch", is_active=True)
+        rows = dues_selectors.arrears(branches)
+        by_branch: dict[str, list[dues_selectors.ArrearsRow]] = defaultdict(list)
+        for row in rows:
+            by_branch[row.member.branch.code].append(row)
+        warnings = [r for r in by_branch["DJ-LS-CQ"] if r.level == dues_selectors.WARNING]
+        assert [r.consecutive for r in warnings] == [3]
+        flags = [r for r in by_branch["DJ-CY-YK"] if r.level == dues_selectors.FLAG]
+        assert [r.consecutive for r in flags] == [6]
+        assert "C-8" in flags[0].message
+        # No other branch has a warning or a flag.
+        levels = {(code, r.level) for code, found in by_branch.items() for r in found if r.level}
+        assert levels == {("DJ-LS-CQ", "warning"), ("DJ-CY-YK", "flag")}
+
+    def test_dues1_every_payment_is_the_amount_set_except_the_one_short_payment(self) -> None:
+        settings: dict[int, list[DuesSetting]] = defaultdict(list)
+        for setting in DuesSetting.objects.all():
+            settings[setting.member_id].append(setting)
+        members = {m.pk: m for m in Member.objects.filter(pk__in=settings)}
+        schedules = {pk: dues_selectors.Schedule(members[pk], found) for pk, found in settings.items()}
+        payments = list(DuesPayment.objects.select_related("member__branch"))
+        assert len(payments) > 2000
+        short = []
+        for payment in payments:
+            assert payment.paid_on <= today() and payment.month <= today()
+            expected = schedules[payment.member_id].due_at(month_index(payment.month))
+            assert payment.due == expected, (payment.member.name, payment.month, payment.due, expected)
+            if payment.paid != payment.due:
+                short.append(payment)
+        assert len(short) == 1
+        assert short[0].member.branch.code == "DJ-LS-CQ"
+        assert short[0].paid == Decimal("10.00") < short[0].due
+        # Each branch's ledger of this year agrees: paid = due on every settled cell.
+        for branch in Organisation.objects.filter(kind="branch", code__startswith="DJ-"):
+            ledger = dues_selectors.branch_ledger(branch, today().year)
+            for row in ledger.rows:
+                for cell in row.cells:
+                    if cell.payment is not None and cell.payment.pk != short[0].pk:
+                        assert cell.paid == cell.due, (row.member.name, cell.month)
+
+    def test_dues3_the_funds_have_expenses_each_with_a_receipt_and_none_over_budget(self) -> None:
+        on, year = today(), today().year
+        planned = sum(
+            1
+            for lines in demo_funds.PLANS.values()
+            for _, _, expenses in lines
+            for month, *_ in expenses
+            if dt.date(year, month, 15) < on
+        )
+        assert FundBudget.objects.filter(year=year).count() == sum(len(v) for v in demo_funds.PLANS.values())
+        expenses = list(FundExpense.objects.select_related("budget"))
+        assert len(expenses) == planned
+        for expense in expenses:
+            assert expense.receipts.count() >= 1, expense.purpose
+            receipt = FundReceipt.objects.filter(expense=expense).first()
+            assert receipt is not None and receipt.file.read(5) == b"%PDF-"
+        for budget in FundBudget.objects.all():
+            spent = sum((e.amount for e in budget.expenses.all()), Decimal(0))
+            assert spent <= budget.amount, (budget, spent)
+
+    def test_notify1_there_are_development_and_dues_reminders_for_the_secretaries(self) -> None:
+        kinds = set(Notification.objects.values_list("kind", flat=True))
+        assert any(kind.startswith("development_") for kind in kinds), kinds
+        assert {"dues_arrears_warning", "dues_arrears_flag"} <= kinds, kinds
+        assert {
+            "development_talk_overdue",
+            "development_review_overdue",
+            "development_no_cultivator",
+        } <= kinds
+        cq = set(Notification.objects.filter(user__username="shuji_cq").values_list("kind", flat=True))
+        assert {"development_talk_overdue", "dues_arrears_warning"} <= cq, cq
+        yk = set(Notification.objects.filter(user__username="shuji_yk").values_list("kind", flat=True))
+        assert {"development_no_cultivator", "dues_arrears_flag"} <= yk, yk
