@@ -21,7 +21,7 @@ from typing import Any
 from zhibu.demo.base import Demo, Section
 from zhibu.development import services
 from zhibu.development.models import DevelopmentFile, Review
-from zhibu.lib.dates import add_months
+from zhibu.lib.dates import add_months, cn_date
 from zhibu.meetings.models import Notice
 from zhibu.meetings.services import notice_publish
 from zhibu.members import training
@@ -131,7 +131,7 @@ def _activist_until(
     applied = add_months(activist_on, -5)
     w.open(applied)
     w.step(2, applied + dt.timedelta(days=15), basis="党支部书记谈话")
-    w.step(3, activist_on, basis=f"支委会决定（{activist_on:%Y年%m月%d日}）")
+    w.step(3, activist_on, basis=f"支委会决定（{cn_date(activist_on)}）")
     filed = w.noticed_step(4, "入党积极分子", activist_on)
     if filed is None or not cultivators:
         return
@@ -162,7 +162,7 @@ def _training(w: _Writer, end: dt.date) -> None:
 
 def _candidate_until(w: _Writer, candidate_on: dt.date, *, stop_after: int) -> dt.date | None:
     """Steps ⑦–`stop_after` for a 发展对象 determined on `candidate_on`. The last date reached."""
-    if not w.step(7, candidate_on, basis=f"支委会决定（{candidate_on:%Y年%m月%d日}）"):
+    if not w.step(7, candidate_on, basis=f"支委会决定（{cn_date(candidate_on)}）"):
         return None
     filed = w.noticed_step(8, "发展对象", candidate_on)
     if filed is None:
@@ -180,7 +180,7 @@ def _candidate_until(w: _Writer, candidate_on: dt.date, *, stop_after: int) -> d
     if stop_after <= 11:
         return day
     day += dt.timedelta(days=7)
-    if not w.step(12, day, basis=f"支委会审查（{day:%Y年%m月%d日}）"):
+    if not w.step(12, day, basis=f"支委会审查（{cn_date(day)}）"):
         return None
     return w.noticed_step(13, "中共预备党员", day)
 
@@ -195,7 +195,7 @@ def _probationary(w: _Writer, member: Member, demo: Demo) -> None:
     if last is None or last >= joined:
         return
     w.step(14, last + dt.timedelta(days=3), basis="填写入党志愿书")
-    w.step(15, joined, basis=f"支部党员大会表决通过（{joined:%Y年%m月%d日}）")
+    w.step(15, joined, basis=f"支部党员大会表决通过（{cn_date(joined)}）")
     w.step(16, joined + dt.timedelta(days=10), basis="上级党委组织员谈话")
     if not w.step(17, add_months(joined, 1), basis="上级党委审批同意接收为中共预备党员"):
         return
