@@ -105,7 +105,6 @@ TEMPLATE_NOTES = (
     "8. 第2行是示例，导入前请删除或改为实际数据。",
 )
 MONTH_MESSAGE = "月份应为YYYY-MM格式，如2026-03"
-NUMBER_HINT = "（该单元格是数字格式，Excel 只保留15位有效数字，请把该列设为文本格式后重新填写号码）"
 OUT_OF_SCOPE = "该人员不在您的管理范围内"
 LABEL = "党费台账导入"
 _MONTH_TEXT = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -202,14 +201,7 @@ class _Parsed:
 
 
 def _parse(row: Row) -> _Parsed:
-    raw_id = row.cells.get(ID_NUMBER)
-    id_value = idnumber.normalize(row.text(ID_NUMBER, required=True))
-    if id_value:
-        try:
-            id_value = idnumber.parse(id_value).value
-        except idnumber.IdNumberError as error:
-            row.problem(ID_NUMBER, f"{error}{NUMBER_HINT if isinstance(raw_id, int | float) else ''}")
-            id_value = ""
+    id_value = row.id_number(ID_NUMBER)
     month = None
     raw_month = row.cells.get(MONTH)
     if is_blank(raw_month):

@@ -24,7 +24,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from zhibu.accounts.scoping import root_paths
-from zhibu.lib import idnumber
 from zhibu.lib.importing import (
     FILE_COLUMN,
     GENERAL_NOTES,
@@ -339,19 +338,7 @@ def _plan_attendance(rows: list[Row], plans: dict[str, _MeetingPlan] | None) -> 
     parsed = []
     for row in rows:
         serial = row.text("会议序号", required=True)
-        raw_id = row.cells.get(ID_NUMBER)
-        id_value = idnumber.normalize(row.text(ID_NUMBER, required=True))
-        if id_value:
-            try:
-                idnumber.parse(id_value)
-            except idnumber.IdNumberError as error:
-                hint = (
-                    "（该单元格是数字格式，Excel 只保留15位有效数字，请把该列设为文本格式后重新填写号码）"
-                    if isinstance(raw_id, int | float)
-                    else ""
-                )
-                row.problem(ID_NUMBER, f"{error}{hint}")
-                id_value = ""
+        id_value = row.id_number(ID_NUMBER)
         status = row.choice("出勤情况", STATUSES, required=True)
         makeup_on = row.date("补课日期")
         parsed.append((row, serial, id_value, status, makeup_on))

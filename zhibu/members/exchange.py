@@ -17,7 +17,6 @@ from django.db import transaction
 from zhibu.accounts.scoping import has_perm, root_paths
 from zhibu.audit.models import AuditEvent
 from zhibu.audit.services import audit_record
-from zhibu.lib import idnumber
 from zhibu.lib.dates import today
 from zhibu.lib.importing import (
     Column,
@@ -204,12 +203,11 @@ def _parse(row: Row) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": row.text("姓名", required=True, max_length=_LENGTHS["name"]),
         "gender": row.choice("性别", GENDERS, required=True),
-        "id_number": idnumber.normalize(row.text(ID_NUMBER, required=True)),
+        # Checked with the other fields (member_problems): the number, birth date and gender together.
+        "id_number": row.id_number(ID_NUMBER, check=False),
         "category": row.choice("人员类别", CATEGORIES, required=True),
         "branch": row.text("所在党支部", required=True),
     }
-    if isinstance(row.cells.get(ID_NUMBER), int | float):
-        data["_id_was_number"] = True
     for column, name in _TEXT_FIELDS.items():
         if row.has(column):
             data[name] = row.text(column, max_length=_LENGTHS[name])
@@ -239,7 +237,6 @@ def _validate(
     seen: dict[str, int] = {}
     plans = []
     for row, data in parsed:
-        was_number = data.pop("_id_was_number", False)
         id_value = data["id_number"]
         existing = people.get(id_value) if id_value else None
         if id_value in seen:
@@ -262,10 +259,6 @@ def _validate(
             merged = _without_empty(data)
         for name, message in member_problems(merged).items():
             column = FIELD_COLUMNS.get(name, ID_NUMBER)
-            if name == "id_number" and was_number:
-                message += (
-                    "（该单元格是数字格式，Excel 只保留15位有效数字，请把该列设为文本格式后重新填写号码）"
-                )
             row.problem(column, message)
         plan = _Plan(row=row.number, data=data, existing=existing)
         if existing is not None:

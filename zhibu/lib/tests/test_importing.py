@@ -269,3 +269,29 @@ def test_the_template_has_marked_headers_and_a_notes_sheet() -> None:
     # and it reads back as an empty but valid file
     sheet = importing.read_sheet(importing.template_bytes("测试", COLUMNS), COLUMNS)
     assert (sheet.fatal, sheet.rows, sheet.problems) == (False, [], [])
+
+
+def test_an_id_number_cell_that_is_a_number_is_refused_even_when_it_reads_as_a_valid_number() -> None:
+    """RULES F-3 / SPEC §13: Excel keeps 15 significant digits, so a number cell has been changed
+    whatever it now reads — a float that happens to be exact is refused like any other."""
+    from zhibu.lib import idnumber
+
+    number = idnumber.make("110101", dt.date(1990, 1, 1), 0, gender=idnumber.MALE)
+    exact = next(
+        n
+        for seq in range(100)
+        if (n := idnumber.make("110101", dt.date(1990, 1, 1), seq, gender=idnumber.MALE))[-1] != "X"
+        and int(float(n)) == int(n)
+    )
+    for cell in (float(exact), int(exact)):
+        row = importing.Row(2, {"公民身份号码": cell}, frozenset({"公民身份号码"}))
+        assert row.id_number("公民身份号码") == ""
+        assert [str(p) for p in row.problems] == [
+            f"第2行 [公民身份号码] 公民身份号码应为文本：{importing.NUMBER_CELL_HINT}"
+        ]
+    row = importing.Row(3, {"公民身份号码": number.lower()}, frozenset({"公民身份号码"}))
+    assert row.id_number("公民身份号码") == number and row.problems == []
+    row = importing.Row(
+        4, {"公民身份号码": number[:17] + ("1" if number[17] != "1" else "2")}, frozenset({"公民身份号码"})
+    )
+    assert row.id_number("公民身份号码") == "" and "校验码" in str(row.problems[0])
