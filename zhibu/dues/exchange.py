@@ -9,8 +9,11 @@ reads `第N行 [列名] 说明`, N being the Excel row. The checks: required cel
 (RULES F-3) and registered (people are matched by number); the person pays dues (在册, 正式/预备
 党员, 党籍正常: `services.member_problem`); amounts non-negative with at most 2 decimals; 交纳日期
 real and not in the future; no (person, 月份) twice in one file; then every rule of a ledger entry through
-`zhibu.dues.services.payment_problems` — the same words as the form and the API (back-payment at
-most 6 months, C-6; not before the 支部大会 vote; …).
+`zhibu.dues.services.payment_problems` — the same words as the form and the API (not before the
+支部大会 vote, C-6; …). The back-payment and advance limits (C-6) are not applied: a ledger records
+payments that were made, possibly late (a year paid in December, a month paid in the next January —
+SPEC §8 item 18 counts exactly those as arrears at year end), and refusing them would make an
+office's history impossible to bring in. The page and the API apply them to new payments.
 
 应交金额 left empty: a month already recorded keeps the due it was recorded with (settings change
 the due of months not yet recorded only); otherwise the member's setting for that month
@@ -183,6 +186,7 @@ def import_dues(
                     method=plan.existing.method if plan.existing else "",
                     due=plan.due,
                     note=plan.existing.note if plan.existing else "",
+                    limits=False,
                 )
             record_import(actor=actor, result=result, label=LABEL, object_type="dues.duespayment")
     except ValidationError as error:
@@ -287,7 +291,7 @@ def _plan(rows: list[Row], roots: list[str] | None) -> list[_Plan]:
                 row.problem(DUE, reason)
                 continue
         found = services.payment_problems(
-            member=member, month=item.month, paid=item.paid, paid_on=item.paid_on, due=due
+            member=member, month=item.month, paid=item.paid, paid_on=item.paid_on, due=due, limits=False
         )
         for name, message in found.items():
             row.problem(FIELD_COLUMNS.get(name, ID_NUMBER), message)

@@ -124,6 +124,7 @@ def payment_problems(
     on: dt.date | None = None,
     method: str = "",
     rules: RuleSet | None = None,
+    limits: bool = True,
 ) -> dict[str, str]:
     """The rules of one ledger entry as {field: Chinese message} (fields: member, month, due, paid,
     paid_on, method), read-only: the form, the API and import_dues report the same words. `due` None
@@ -146,7 +147,9 @@ def payment_problems(
         problems["paid_on"] = "请填写交纳日期"
     elif paid_on > on:
         problems["paid_on"] = f"交纳日期不能晚于今天（{on:%Y-%m-%d}）"
-    elif month is not None and "month" not in problems:
+    elif limits and month is not None and "month" not in problems:
+        # The back-payment and advance limits (C-6) bind a payment being accepted now; a ledger of
+        # past payments (import_dues) records what happened and passes limits=False.
         rules = rules if rules is not None and rules.year == paid_on.year else rules_for(paid_on.year)
         back, ahead = rules.integer("dues.max_back_months"), rules.integer("dues.max_advance_months")
         late, early = months_between(month, paid_on), months_between(paid_on, month)
@@ -187,10 +190,13 @@ def payment_save(
     method: str = "",
     due: Decimal | None = None,
     note: str = "",
+    limits: bool = True,
 ) -> tuple[DuesPayment, str]:
     """`payment_record`, also saying what happened: CREATED, UPDATED or UNCHANGED."""
     _raise_if(
-        payment_problems(member=member, month=month, paid=paid, paid_on=paid_on, due=due, method=method)
+        payment_problems(
+            member=member, month=month, paid=paid, paid_on=paid_on, due=due, method=method, limits=limits
+        )
     )
     month = month_start(month)
     existing = DuesPayment.objects.select_for_update().filter(member=member, month=month).first()
@@ -251,12 +257,22 @@ def payment_record(
     method: str = "",
     due: Decimal | None = None,
     note: str = "",
+    limits: bool = True,
 ) -> DuesPayment:
     """Record (or correct) one month's payment. `due` None → the member's amount for that month.
-    Refused with the rule named: back-payment beyond `dues.max_back_months` (C-6), a month before
-    the member owed dues, a date in the future, negative or more than 2 decimals."""
+    Refused with the rule named: back-payment beyond `dues.max_back_months` (C-6; not checked with
+    `limits=False`, for a ledger of past payments), a month before the member owed dues, a date in
+    the future, negative or more than 2 decimals."""
     payment, _ = payment_save(
-        actor=actor, member=member, month=month, paid=paid, paid_on=paid_on, method=method, due=due, note=note
+        actor=actor,
+        member=member,
+        month=month,
+        paid=paid,
+        paid_on=paid_on,
+        method=method,
+        due=due,
+        note=note,
+        limits=limits,
     )
     return payment
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.core.management import base as management_base
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from zhibu.audit.models import AuditEvent
-from zhibu.dues import exchange
+from zhibu.dues import exchange, services
 from zhibu.dues.exchange import import_dues
 from zhibu.dues.management.commands.import_dues import Command as ImportDuesCommand
 from zhibu.dues.models import DuesPayment, DuesSetting
@@ -408,26 +409,29 @@ def test_fixed_amount_categories_are_computed_without_a_base(world: Any) -> None
     assert DuesPayment.objects.get().due == Decimal("0.20")
 
 
-def test_back_payment_beyond_six_months_is_refused_by_the_ledger_rules(world: Any) -> None:
-    """C-6 through payment_problems: 6 months back is accepted, 7 refused, named on 月份."""
+def test_a_ledger_records_late_and_early_payments_as_they_were_made(world: Any) -> None:
+    """C-6 limits new payments (page, API); a ledger records history: a month paid 7 or 11 months
+    late, or 13 months ahead, is imported with its date (SPEC §8 item 18 reads those dates)."""
     member = payer(world.branch_a, "补交")
-    six, seven = month_ago(6), month_ago(7)
-    found = refused([entry(member, 月份=f"{six:%Y-%m}"), entry(member, 月份=f"{seven:%Y-%m}")])
-    assert len(found) == 1
-    assert found[0].startswith("第3行 [月份] 补交党费最多补交6个月（党费规定 C-6），")
-    assert found[0].endswith("已相隔7个月")
-    result = import_dues(ledger([entry(member, 月份=f"{six:%Y-%m}")]), actor=None)
-    assert lines(result) == [] and DuesPayment.objects.get().month == six
-
-
-def test_advance_payment_beyond_the_limit_is_refused(world: Any) -> None:
-    """Local practice C-6: at most 12 months paid in advance."""
-    member = payer(world.branch_a, "预交")
+    seven, eleven = month_ago(7), month_ago(11)
     ahead = add_months(today().replace(day=1), 13)
-    found = refused([entry(member, 月份=f"{ahead:%Y-%m}")])
-    assert len(found) == 1 and found[0].startswith("第2行 [月份] 预交党费最多预交12个月")
-    allowed = add_months(today().replace(day=1), 12)
-    assert import_dues(ledger([entry(member, 月份=f"{allowed:%Y-%m}")]), actor=None).created == 1
+    result = import_dues(
+        ledger(
+            [
+                entry(member, 月份=f"{seven:%Y-%m}"),
+                entry(member, 月份=f"{eleven:%Y-%m}"),
+                entry(member, 月份=f"{ahead:%Y-%m}"),
+            ]
+        ),
+        actor=None,
+    )
+    assert lines(result) == [] and result.created == 3
+    assert sorted(DuesPayment.objects.values_list("month", flat=True)) == sorted([seven, eleven, ahead])
+    with pytest.raises(ValidationError) as info:
+        services.payment_record(
+            actor=None, member=member, month=month_ago(8), paid=Decimal("15.00"), paid_on=today()
+        )
+    assert "补交党费最多补交6个月（党费规定 C-6）" in str(info.value)
 
 
 def test_a_month_before_the_branch_vote_is_refused(world: Any) -> None:
