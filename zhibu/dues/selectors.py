@@ -200,7 +200,14 @@ def _cell(month: dt.date, due: Decimal | None, payment: DuesPayment | None, curr
 
 
 def branch_ledger(branch: Organisation, year: int, on: dt.date | None = None) -> Ledger:
-    """The year's ledger of a branch: one row per member who owes dues in it (constant queries).
+    """The year's ledger of a branch (see `branch_ledgers`)."""
+    return branch_ledgers([branch], year, on)[branch.pk]
+
+
+def branch_ledgers(
+    branches: Iterable[Organisation], year: int, on: dt.date | None = None
+) -> dict[int, Ledger]:
+    """The year's ledger of each branch: one row per member who owes dues in it (constant queries).
 
     Rows are the members currently in the branch (`Member.branch`) who pay dues and owe at least one
     month of the year, and those of them who no longer pay (出党, 去世, 停止党籍) but have a payment in
@@ -211,13 +218,14 @@ def branch_ledger(branch: Organisation, year: int, on: dt.date | None = None) ->
     paid (in advance): 应交合计 is what was due up to last month plus what was paid ahead. `unset`
     lists the members who pay dues and have no setting of this year itself (年初核定 not done for
     them); their months may still be owed through an earlier year's setting carrying on.
-    Three queries, whatever the number of members."""
+    Three queries, whatever the number of members and branches."""
+    branches = list(branches)
     on = on or today()
     current = month_index(on)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
     paid_in_year = DuesPayment.objects.filter(member_id=OuterRef("pk"), month__gte=first, month__lte=last)
     members = list(
-        Member.objects.filter(branch=branch)
+        Member.objects.filter(branch__in=branches)
         .filter(PAYING | Exists(paid_in_year))
         .select_related("group")
         .order_by("name", "pk")
@@ -231,6 +239,25 @@ def branch_ledger(branch: Organisation, year: int, on: dt.date | None = None) ->
         for p in DuesPayment.objects.filter(member_id__in=ids, month__gte=first, month__lte=last)
     }
     reference = month_index(last) if year != on.year else current
+    by_branch: dict[int, list[Member]] = defaultdict(list)
+    for member in members:
+        by_branch[member.branch_id].append(member)
+    return {
+        branch.pk: _ledger(branch, year, on, by_branch[branch.pk], settings, payments, current, reference)
+        for branch in branches
+    }
+
+
+def _ledger(
+    branch: Organisation,
+    year: int,
+    on: dt.date,
+    members: list[Member],
+    settings: dict[int, list[DuesSetting]],
+    payments: dict[tuple[int, dt.date], DuesPayment],
+    current: int,
+    reference: int,
+) -> Ledger:
     rows: list[LedgerRow] = []
     unset: list[Member] = []
     monthly_paid = [ZERO] * 12

@@ -142,16 +142,15 @@ class BranchSummary:
 
 
 def summarise(branches: list[Organisation], year: int, on: dt.date) -> list[BranchSummary]:
-    """One line per branch: its ledger's totals (three queries a branch, whatever the number of
-    members), the current arrears (one pass over all the branches) and the year's 公示."""
+    """One line per branch: its ledger's totals, the current arrears and the year's 公示 — a fixed
+    number of queries, whatever the number of branches and members."""
     publications = {
         p.organisation_id: p
         for p in DuesPublication.objects.filter(organisation__in=branches, year=year).select_related("notice")
     }
+    ledgers = selectors.branch_ledgers(branches, year, on)
     summaries = {
-        b.pk: BranchSummary(
-            branch=b, ledger=selectors.branch_ledger(b, year, on), publication=publications.get(b.pk)
-        )
+        b.pk: BranchSummary(branch=b, ledger=ledgers[b.pk], publication=publications.get(b.pk))
         for b in branches
     }
     for row in selectors.arrears(branches, on) if branches else []:
