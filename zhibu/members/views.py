@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhibu.accounts.http import AuthedRequest
 from zhibu.accounts.scoping import get_member_or_404, has_perm, in_scope, orgs_for, require_perm
+from zhibu.development.models import DevelopmentFile
 from zhibu.lib.dates import today
 from zhibu.lib.forms import apply_errors
 from zhibu.members import services
@@ -62,6 +63,13 @@ def _detail_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         "mobile_rows": member_mobile(member),
         # 党纪处分 (RULES B-6): zhibu/members/discipline.py
         "discipline_rows": member_disciplines(member),
+        # Links to the person's 入党档案 (DEV-1) and dues page (DUES-1), where the user may go.
+        "development_file": DevelopmentFile.objects.filter(member=member).only("pk", "stage").first(),
+        "can_development": in_scope(request.user, "development.view", member.branch),
+        "can_open_file": in_scope(request.user, "development.edit", member.branch)
+        and member.is_active
+        and member.category != Category.FULL,
+        "can_dues": in_scope(request.user, "dues.view", member.branch) and member.is_party_member,
     }
 
 

@@ -521,3 +521,23 @@ def test_b11_after_conversion_only_the_archiving_step_remains(world: Any) -> Non
     assert response.status_code == 302 and file.steps.count() == 25
     done = client.get(f"/development/{file.pk}/")
     assert "step_form" not in done.context and "不再办理发展步骤" in done.content.decode()
+
+
+def test_the_member_page_links_to_the_file_or_offers_one_and_to_the_dues_page(world: Any) -> None:
+    """DEV-1 / DUES-1 reached from the registry: a person with a file links to it, an applicant
+    without one is offered one (editors only), a party member links to their dues."""
+    applicant = person(world, "未建档")
+    with_file = person(world, "已建档")
+    file = make_file(with_file, through=2)
+    secretary, inspector = client_for(world.secretary_a), client_for(world.inspector)
+    page = secretary.get(f"/members/{with_file.pk}/").content.decode()
+    assert f"/development/{file.pk}/" in page and "入党档案（入党申请人）" in page
+    assert f"/dues/member/{with_file.pk}/" not in page  # not a party member: no dues
+    page = secretary.get(f"/members/{applicant.pk}/").content.decode()
+    assert f"/development/open/{applicant.pk}/" in page
+    assert (
+        f"/development/open/{applicant.pk}/"
+        not in inspector.get(f"/members/{applicant.pk}/").content.decode()
+    )
+    page = secretary.get(f"/members/{world.member_in_a.pk}/").content.decode()
+    assert f"/dues/member/{world.member_in_a.pk}/" in page and "建立入党档案" not in page
