@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests (and of the
 # live server sharing SQLite's in-memory connection) are still synchronous and safe.
@@ -88,3 +90,30 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[LiveServer]:
+    """The demo enterprise, loaded once, served by a live server for the whole module."""
+    name = str(connection.settings_dict["NAME"])
+    assert "memory" in name or name.startswith("test_"), f"not a test database: {name}"
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_purge_permit")
+        server = None
+        try:
+            call_command("demo_data", stdout=StringIO())
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            yield server
+        finally:
+            if server is not None:
+                server._live_server_modified_settings.disable()
+                server.stop()
+            # Leave the database empty for the tests after this module (audit rows need a permit).
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO audit_purge_permit (reason) VALUES ('test flush')")
+            call_command("flush", interactive=False, verbosity=0)
+            # Playwright's greenlets give this fixture a connection of its own (Django's connections
+            # are per context): close it, or PostgreSQL refuses to drop the test database.
+            connection.close()

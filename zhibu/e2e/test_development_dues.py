@@ -15,15 +15,10 @@ module flushes the database when it is done, as a transactional test would."""
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterator
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 from playwright.sync_api import expect
-from pytest_django.live_server_helper import LiveServer
 
 from zhibu.accounts.models import User
 from zhibu.demo.base import PASSWORD
@@ -46,33 +41,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 CQ = "DJ-LS-CQ"  # 城区片区党支部: shuji_cq's branch and dangyuan's
 YK = "DJ-CY-YK"  # 油库党支部: shuji_yk's
-
-
-@pytest.fixture(scope="module")
-def demo_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[LiveServer]:
-    """The demo enterprise, loaded once, served by a live server for the whole module."""
-    name = str(connection.settings_dict["NAME"])
-    assert "memory" in name or name.startswith("test_"), f"not a test database: {name}"
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_purge_permit")
-        server = None
-        try:
-            call_command("demo_data", stdout=StringIO())
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            yield server
-        finally:
-            if server is not None:
-                server._live_server_modified_settings.disable()
-                server.stop()
-            # Leave the database empty for the tests after this module (audit rows need a permit).
-            with connection.cursor() as cursor:
-                cursor.execute("INSERT INTO audit_purge_permit (reason) VALUES ('test flush')")
-            call_command("flush", interactive=False, verbosity=0)
-            # Playwright's greenlets give this fixture a connection of its own (Django's connections
-            # are per context): close it, or PostgreSQL refuses to drop the test database.
-            connection.close()
 
 
 def nav_link(page: Any, name: str) -> Any:
