@@ -42,28 +42,34 @@ LOGINS: list[Login] = [
         "shuji_cq",
         Role.BRANCH_SECRETARY,
         "DJ-LS-CQ",
-        "本支部党员名册（超过50人的提示）；“查看完整号码”（记入审计日志）；新增党员、转接",
+        "首页的发展党员到期事项和党费欠缴；发展党员（25步、时限校验、登记表）；党费台账；党员名册、转接",
         secretary_of=True,
     ),
     Login(
         "shuji_yk",
         Role.BRANCH_SECRETARY,
         "DJ-CY-YK",
-        "支委会任期已届满的提示；本支部名册和组织关系转接",
+        "支委会任期已届满的提示；积极分子未落实培养联系人；党费连续欠缴6个月的标记",
         secretary_of=True,
     ),
     Login(
         "dangyuan",
         Role.MEMBER,
         "DJ-LS-CQ",
-        "我的信息（身份证号已遮蔽）；手机上打开也可以",
+        "我的信息（身份证号已遮蔽）、我的目标、我的党费；手机上打开也可以",
         member_tag="demo-member",
     ),
     Login(
         "inspector", Role.INSPECTOR, TOP, "只读查看各党支部的组织架构和党员名册", full_name="考核小组 检查员"
     ),
     Login("rater", Role.RATER, TOP, "组织架构（考评打分随考评模块提供）", member_tag="leader-deputy2"),
-    Login("auditor", Role.AUDITOR, TOP, "审计日志：登录、查看完整身份证号等操作记录", full_name="审计员"),
+    Login(
+        "auditor",
+        Role.AUDITOR,
+        TOP,
+        "审计日志（登录、查看完整身份证号等）；党建经费审计视图和党费台账（只读）",
+        full_name="审计员",
+    ),
 ]
 
 
