@@ -6,7 +6,8 @@ secretary should see:
 - 城区片区: one member has not paid the last 3 months (the 3-month warning), one paid short once;
 - 油库: one member has not paid for the last 6 months (the 6-month flag of C-8);
 - the 失联党员 has not paid since losing contact;
-- a mid-year change from July with its reason (C-5) when the run date is past July.
+- a mid-year change from July with its reason (C-5) when the run date is past July;
+- a hardship reduction (减免, C-7) agreed by the branch and approved by the party committee.
 
 Idempotent: a branch and year already set are not set again, a month already recorded is skipped.
 """
@@ -126,6 +127,27 @@ def _raise(demo: Demo) -> int:
     return 1
 
 
+def _reduction(demo: Demo) -> int:
+    """One retired member's dues reduced for the year (C-7), before any payment of the year."""
+    branch = Organisation.objects.get(code="DJ-CW")
+    retired = [m for m in _payers(branch) if m.dues_category == "retired"]
+    if not retired or DuesSetting.objects.filter(member=retired[0], reduced_from__isnull=False).exists():
+        return 0
+    member = retired[0]
+    services.dues_setting_change(
+        actor=demo.actor,
+        member=member,
+        year=demo.on.year,
+        from_month=1,
+        dues_category=member.dues_category,
+        dues_base=member.dues_base,
+        reason="本人长期患病、医疗费用负担重，经党支部委员会研究同意减免",
+        reduced_amount=Decimal("5.00"),
+        reduction_approval=f"东江党委组〔{demo.on.year}〕3号",
+    )
+    return 1
+
+
 def _publish(demo: Demo, branch: Organisation, year: int) -> int:
     start = dt.date(year + 1, 1, 10)
     end = start + dt.timedelta(days=7)
@@ -146,6 +168,7 @@ def load(demo: Demo) -> int:
     for branch in branches:
         created += _set_years(demo, branch, [year - 1, year])
     created += _raise(demo)
+    created += _reduction(demo)
     for branch in branches:
         created += _pay(demo, branch, dt.date(year - 1, 1, 1))
         created += _publish(demo, branch, year - 1)

@@ -94,6 +94,12 @@ class SettingForm(BootstrapForm):
     reason = forms.CharField(
         label="核定或调整原因", max_length=300, required=False, help_text="年中调整须写明原因（规则 C-5）"
     )
+    reduced_amount = AmountField(
+        label="减免后每月交纳（元）",
+        required=False,
+        help_text="仅困难党员减免时填写：须党支部同意（写明原因）并经上级党组织批准（规则 C-7）",
+    )
+    reduction_approval = forms.CharField(label="上级党组织批准（文号或日期）", max_length=200, required=False)
 
 
 class PaymentForm(BootstrapForm):

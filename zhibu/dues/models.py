@@ -34,6 +34,12 @@ class DuesSetting(models.Model):
     # The rate in percent (0.5 = 0.5%) for the bracket categories; null for the fixed amounts.
     rate = models.DecimalField("交纳比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField("每月应交（元）", max_digits=10, decimal_places=2)
+    # 减免 (RULES C-7): a hardship reduction agreed by the branch and approved by the superior
+    # organisation; `amount` is then the reduced amount and `reduced_from` the computed one.
+    reduced_from = models.DecimalField(
+        "减免前应交（元）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    reduction_approval = models.CharField("上级党组织批准（文号或日期）", max_length=200, blank=True)
     reason = models.CharField("核定或调整原因", max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

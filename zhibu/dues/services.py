@@ -397,7 +397,7 @@ def _farmer_carry(member: Member, year: int, rules: RuleSet) -> Decimal | None:
     """A farmer's amount chosen by the branch carries on into the next year (C-4 leaves it open)."""
     previous = selectors.setting_for_month(member, dt.date(year - 1, 12, 1))
     if previous is not None and previous.dues_category == DuesCategory.FARMER:
-        return previous.amount
+        return previous.reduced_from if previous.reduced_from is not None else previous.amount
     return None
 
 
@@ -490,10 +490,17 @@ def dues_setting_change(
     dues_base: Decimal | None,
     reason: str,
     farmer_amount: Decimal | None = None,
+    reduced_amount: Decimal | None = None,
+    reduction_approval: str = "",
 ) -> DuesSetting:
     """Set or change a member's amount from a month (mid-year needs a reason, C-5). The registry's
-    党费类别 and 基数 follow (entered once) when this is the member's latest setting."""
+    党费类别 and 基数 follow (entered once) when this is the member's latest setting.
+
+    `reduced_amount`: a hardship reduction (减免, C-7) below the computed amount, which needs the
+    branch's agreement (the reason) and the superior organisation's approval (`reduction_approval`).
+    A reduction is not carried into the next year: 年初核定 computes the full amount again."""
     reason = (reason or "").strip()
+    reduction_approval = (reduction_approval or "").strip()
     problems: dict[str, str] = {}
     problem = member_problem(member)
     if problem:
@@ -515,6 +522,20 @@ def dues_setting_change(
             problems["farmer_amount"] = problem
     if len(reason) > 300:
         problems["reason"] = "原因最多300字"
+    if reduced_amount is not None:
+        problem = _amount_problem(reduced_amount, "减免后每月交纳金额")
+        if problem:
+            problems["reduced_amount"] = problem
+        if not reason:
+            problems["reason"] = "减免党费须写明困难情况和党支部同意的意见（党费规定 C-7）"
+        if not reduction_approval:
+            problems["reduction_approval"] = (
+                "减免党费须经上级党组织批准，请填写批准文号或日期（党费规定 C-7）"
+            )
+        elif len(reduction_approval) > 200:
+            problems["reduction_approval"] = "最多200字"
+    elif reduction_approval:
+        problems["reduced_amount"] = "填写了上级批准，请填写减免后每月交纳金额"
     _raise_if(problems)
 
     settings = list(DuesSetting.objects.select_for_update().filter(member=member))
@@ -538,12 +559,18 @@ def dues_setting_change(
         )
     except DuesRuleError as error:
         raise ValidationError({_rule_field(dues_category): [str(error)]}) from None
+    if reduced_amount is not None and reduced_amount >= amount.amount:
+        raise ValidationError(
+            {"reduced_amount": [f"减免后的金额应低于按规定计算的{amount.amount}元（{amount.explanation}）"]}
+        )
     stated = reason or (SET_YEAR_REASON if from_month == 1 else "核定")
     values: dict[str, Any] = {
         "dues_category": dues_category,
         "dues_base": money(dues_base) if dues_base is not None else None,
         "rate": money(amount.rate) if amount.rate is not None else None,
-        "amount": amount.amount,
+        "amount": money(reduced_amount) if reduced_amount is not None else amount.amount,
+        "reduced_from": amount.amount if reduced_amount is not None else None,
+        "reduction_approval": reduction_approval if reduced_amount is not None else "",
         "reason": stated,
     }
     if existing is not None:

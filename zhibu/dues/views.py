@@ -360,6 +360,11 @@ def explain(setting: DuesSetting | None) -> str:
         )
     except DuesRuleError as error:
         return f"{error}；核定金额为{setting.amount}元"
+    if setting.reduced_from is not None:
+        return (
+            f"{computed.explanation}；经党支部同意、上级党组织批准（{setting.reduction_approval}），"
+            f"减免为每月{setting.amount}元（党费规定 C-7）"
+        )
     if computed.amount != setting.amount:
         # The rules of the year were changed after the amount was set (P-4): the amount stands.
         return f"{computed.explanation}；核定时的金额为{setting.amount}元，按核定金额交纳"
