@@ -444,30 +444,23 @@ def dues_set_year(*, actor: Any, branch: Organisation, year: int) -> list[DuesSe
                 ]
             }
         )
-    created = []
-    for member, amount in computed:
-        setting = DuesSetting(
-            member=member,
-            year=year,
-            from_month=1,
-            dues_category=member.dues_category,
-            dues_base=member.dues_base,
-            rate=money(amount.rate) if amount.rate is not None else None,
-            amount=amount.amount,
-            reason=SET_YEAR_REASON,
-            actor=_user(actor),
-        )
-        setting.full_clean()
-        setting.save()
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=setting,
-            organisation=branch,
-            after=snapshot(setting),
-            note=SET_YEAR_REASON,
-        )
-        created.append(setting)
+    created = DuesSetting.objects.bulk_create(
+        [
+            DuesSetting(
+                member=member,
+                year=year,
+                from_month=1,
+                dues_category=member.dues_category,
+                dues_base=member.dues_base,
+                rate=money(amount.rate) if amount.rate is not None else None,
+                amount=amount.amount,
+                reason=SET_YEAR_REASON,
+                actor=_user(actor),
+            )
+            for member, amount in computed
+        ]
+    )
+    audit_created(actor=actor, objects=created, organisation=branch, note=SET_YEAR_REASON)
     return created
 
 
