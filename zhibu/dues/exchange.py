@@ -46,7 +46,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from zhibu.accounts.scoping import root_paths
-from zhibu.dues import services
+from zhibu.dues import selectors, services
 from zhibu.dues.models import DuesPayment
 from zhibu.dues.rules import month_start
 from zhibu.lib import idnumber
@@ -63,6 +63,7 @@ from zhibu.lib.importing import (
     record_import,
 )
 from zhibu.lib.importing import template_bytes as sheet_template_bytes
+from zhibu.lib.rules import RuleSet, rules_for
 from zhibu.members.models import Member
 
 ID_NUMBER = "公民身份号码"
@@ -253,6 +254,8 @@ def _plan(rows: list[Row], roots: list[str] | None) -> list[_Plan]:
     parsed = [_parse(row) for row in rows]
     people = _people(sorted({p.id_value for p in parsed if p.id_value}))
     existing = _payments(list(people.values()), {p.month for p in parsed if p.month is not None})
+    schedules = selectors.schedules_for(people.values())
+    rules: dict[int, RuleSet] = {}
     seen: dict[tuple[str, dt.date], int] = {}
     plans = []
     for item in parsed:
@@ -286,7 +289,11 @@ def _plan(rows: list[Row], roots: list[str] | None) -> list[_Plan]:
         if due is None and payment is not None:
             due = payment.due
         elif due is None:
-            due, reason = services.computed_due(member, item.month)
+            year = item.month.year
+            rules.setdefault(year, rules_for(year))
+            due, reason = services.computed_due(
+                member, item.month, schedule=schedules[member.pk], rules=rules[year]
+            )
             if due is None:
                 row.problem(DUE, reason)
                 continue

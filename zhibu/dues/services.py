@@ -94,23 +94,40 @@ def member_problem(member: Member) -> str:
     return ""
 
 
-def computed_due(member: Member, month: dt.date) -> tuple[Decimal | None, str]:
+def computed_due(
+    member: Member,
+    month: dt.date,
+    *,
+    schedule: selectors.Schedule | None = None,
+    rules: RuleSet | None = None,
+    advice: str = "请填写应交金额",
+) -> tuple[Decimal | None, str]:
     """The due of a month when none is given: the recorded one, else the amount in force from the
     settings, else computed from the registry's 党费类别 and 基数 with the rules of the month's year.
-    Returns (due, "") or (None, the Chinese reason it cannot be computed)."""
+    Returns (due, "") or (None, the Chinese reason it cannot be computed, ending with `advice`).
+
+    For many rows at once, pass the member's `schedule` (`selectors.schedules_for`, one query) and
+    the year's `rules`: no query then, and the caller has looked up the recorded payment itself."""
     month = month_start(month)
-    recorded = DuesPayment.objects.filter(member=member, month=month).values_list("due", flat=True).first()
-    if recorded is not None:
-        return recorded, ""
-    amount = selectors.amount_for_month(member, month)
-    if amount is not None:
-        return amount, ""
+    if schedule is None:
+        recorded = (
+            DuesPayment.objects.filter(member=member, month=month).values_list("due", flat=True).first()
+        )
+        if recorded is not None:
+            return recorded, ""
+        setting = selectors.setting_for_month(member, month)
+    else:
+        setting = schedule.setting_at(month_index(month))
+    if setting is not None:
+        return setting.amount, ""
+    if rules is None or rules.year != month.year:
+        rules = rules_for(month.year)
     try:
-        return compute_amount(member.dues_category, member.dues_base, rules_for(month.year)).amount, ""
+        return compute_amount(member.dues_category, member.dues_base, rules).amount, ""
     except DuesRuleError as error:
         return (
             None,
-            f"{month_label(month)}未核定党费，按登记的党费类别和基数也无法计算应交金额（{error}），请填写应交金额",
+            f"{month_label(month)}未核定党费，按登记的党费类别和基数也无法计算应交金额（{error}），{advice}",
         )
 
 
@@ -367,27 +384,20 @@ def _dues_of_month(
     members: Sequence[Member], month: dt.date, recorded: dict[int, DuesPayment]
 ) -> dict[int, tuple[Decimal | None, str]]:
     """`computed_due` for many members at once: two queries, whatever their number."""
-    index = month_index(month)
     schedules = selectors.schedules_for(members)
     rules = rules_for(month.year)
-    dues: dict[int, tuple[Decimal | None, str]] = {}
-    for member in members:
-        if member.pk in recorded:
-            dues[member.pk] = (recorded[member.pk].due, "")
-            continue
-        setting = schedules[member.pk].setting_at(index)
-        if setting is not None:
-            dues[member.pk] = (setting.amount, "")
-            continue
-        try:
-            dues[member.pk] = (compute_amount(member.dues_category, member.dues_base, rules).amount, "")
-        except DuesRuleError as error:
-            dues[member.pk] = (
-                None,
-                f"{month_label(month)}未核定党费，按登记的党费类别和基数也无法计算应交金额（{error}），"
-                "请在该党员的党费页面填写应交金额登记",
-            )
-    return dues
+    return {
+        member.pk: (recorded[member.pk].due, "")
+        if member.pk in recorded
+        else computed_due(
+            member,
+            month,
+            schedule=schedules[member.pk],
+            rules=rules,
+            advice="请在该党员的党费页面填写应交金额登记",
+        )
+        for member in members
+    }
 
 
 # --- settings ---------------------------------------------------------------------------------
